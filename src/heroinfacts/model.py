@@ -1,0 +1,323 @@
+"""The knowledge base's records: frozen dataclasses, loaded once and then only read.
+
+Each record converts to and from plain JSON-ready dicts (``to_dict`` / ``from_dict``), which is
+how the compiled cache stores them; ``to_dict`` is also what ``--json`` prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+#: Concerns that make a page show crisis help: nothing hides those resources.
+CRISIS_CONCERNS = frozenset({"depression", "suicide", "overdose"})
+CONCERNS = ("substance-use", "depression", "suicide", "overdose")
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+class Record:
+    """Shared conversions of every record type."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy: tuples become lists, mappings plain dicts."""
+        result: dict[str, Any] = _plain(self)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle(Record):
+    id: str
+    title: str
+    version: str
+    language: str
+    reviewed: str
+    license: str
+    disclaimer: str
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Bundle:
+        return cls(**{f.name: str(d[f.name]) for f in dataclasses.fields(cls)})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference(Record):
+    """A source in CSL-JSON form; ``csl`` holds every CSL field the data gives."""
+
+    id: str
+    csl: Mapping[str, Any]
+
+    @property
+    def title(self) -> str:
+        return str(self.csl.get("title", ""))
+
+    @property
+    def year(self) -> int | None:
+        parts = self.csl.get("issued", {}).get("date-parts") or [[]]
+        return int(parts[0][0]) if parts and parts[0] else None
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(self.csl)
+        return result
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Reference:
+        return cls(id=str(d["id"]), csl=MappingProxyType(dict(d)))
+
+
+@dataclass(frozen=True, slots=True)
+class Proportion(Record):
+    """A proportion a fact states (``numerator`` in ``denominator``), with its wording."""
+
+    numerator: int
+    denominator: int
+    wording: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Record):
+    id: str
+    text: str
+    cites: tuple[str, ...]
+    topic: str
+    proportion: Proportion | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Fact:
+        p = d.get("proportion")
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            cites=tuple(d["cites"]),
+            topic=d["topic"],
+            proportion=Proportion(**p) if p else None,
+            note=d.get("note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Topic(Record):
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    summary: str
+    facts: tuple[Fact, ...]
+    related: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()
+
+    @property
+    def cites(self) -> tuple[str, ...]:
+        """Every reference the topic's facts cite, in order of first use."""
+        return tuple(dict.fromkeys(c for f in self.facts for c in f.cites))
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Topic:
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            aliases=tuple(d.get("aliases", ())),
+            summary=d["summary"],
+            facts=tuple(Fact.from_dict(f) for f in d["facts"]),
+            related=tuple(d.get("related", ())),
+            concerns=tuple(d.get("concerns", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem(Record):
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignList(Record):
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    items: tuple[ListItem, ...]
+    cites: tuple[str, ...]
+    intro: str | None = None
+    concerns: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SignList:
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            aliases=tuple(d.get("aliases", ())),
+            items=tuple(ListItem(id=i["id"], text=i["text"]) for i in d["items"]),
+            cites=tuple(d["cites"]),
+            intro=d.get("intro"),
+            concerns=tuple(d.get("concerns", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Term(Record):
+    id: str
+    term: str
+    aliases: tuple[str, ...]
+    definition: str
+    cites: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Term:
+        return cls(
+            id=d["id"],
+            term=d["term"],
+            aliases=tuple(d.get("aliases", ())),
+            definition=d["definition"],
+            cites=tuple(d["cites"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Severity(Record):
+    id: str
+    label: str
+    definition: str
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Severity:
+        return cls(id=d["id"], label=d["label"], definition=d["definition"])
+
+
+@dataclass(frozen=True, slots=True)
+class DrugClass(Record):
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> DrugClass:
+        return cls(id=d["id"], name=d["name"], aliases=tuple(d.get("aliases", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class Substance(Record):
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    classes: tuple[str, ...]
+    cites: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Substance:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            aliases=tuple(d.get("aliases", ())),
+            classes=tuple(d["classes"]),
+            cites=tuple(d["cites"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction(Record):
+    id: str
+    classes: tuple[str, str]
+    severity: str
+    note: str
+    cites: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Interaction:
+        a, b = d["classes"]
+        return cls(
+            id=d["id"],
+            classes=(a, b),
+            severity=d["severity"],
+            note=d["note"],
+            cites=tuple(d["cites"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Contact(Record):
+    kind: str
+    value: str
+    label: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.label or self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Resource(Record):
+    id: str
+    name: str
+    region: str
+    offers: str
+    contacts: tuple[Contact, ...]
+    concerns: tuple[str, ...]
+    verified: str
+    cites: tuple[str, ...]
+    hours: str | None = None
+    languages: tuple[str, ...] = ()
+    cost: str | None = None
+    address: str | None = None
+    #: The id of the local pack that added this resource; None for shipped ones.
+    pack: str | None = None
+
+    @property
+    def is_crisis(self) -> bool:
+        return bool(CRISIS_CONCERNS.intersection(self.concerns))
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Resource:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            region=d["region"],
+            offers=d["offers"],
+            contacts=tuple(Contact(**c) for c in d["contacts"]),
+            concerns=tuple(d.get("concerns", ())),
+            verified=d["verified"],
+            cites=tuple(d["cites"]),
+            hours=d.get("hours"),
+            languages=tuple(d.get("languages", ())),
+            cost=d.get("cost"),
+            address=d.get("address"),
+            pack=d.get("pack"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source(Record):
+    """One data file that was loaded: the shipped data or a local pack."""
+
+    path: str
+    bundle: Bundle
+    shipped: bool
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Source:
+        return cls(path=d["path"], bundle=Bundle.from_dict(d["bundle"]), shipped=d["shipped"])
+
+
+KIND_TYPES: dict[str, Any] = {
+    "topic": Topic,
+    "list": SignList,
+    "term": Term,
+    "reference": Reference,
+    "severity": Severity,
+    "class": DrugClass,
+    "substance": Substance,
+    "interaction": Interaction,
+    "resource": Resource,
+}

@@ -1,0 +1,110 @@
+"""A small document model that every human-facing output is built from.
+
+Views build a :class:`Doc` once; the plain, terminal (rich) and handout renderers each turn it
+into their own form. Text in a Doc is always literal: no renderer interprets markup in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+#: Styles a span may carry; each renderer maps them to its own means (or ignores them).
+STYLES = ("bold", "italic", "dim", "cite", "id", "hl", "warn", "danger", "ok", "link", "cmd")
+
+Span = tuple[str, str]  # (text, style or "")
+Line = list[Span]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text safe to print: control characters (escape sequences, bidi overrides) made visible."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def plain(text: str, style: str = "") -> Line:
+    return [(text, style)]
+
+
+@dataclass
+class Title:
+    text: str
+    subtitle: str | None = None
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Para:
+    line: Line
+    style: str = ""  # "dim" for footnotes
+
+
+@dataclass
+class Bullets:
+    items: list[Line]
+    marker: str = "bullet"  # bullet | check | number
+
+
+@dataclass
+class IconArray:
+    """``numerator`` in ``denominator``, drawn as filled and empty icons, with its sentence."""
+
+    numerator: int
+    denominator: int
+    wording: str
+    approximate: bool = False
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[Line]]
+
+
+@dataclass
+class Callout:
+    """A boxed notice: crisis help, a warning, a "no data is not safe" message."""
+
+    title: str
+    body: list[Block]
+    tone: str = "help"  # help | danger | warn
+
+
+@dataclass
+class References:
+    """Numbered references: each entry is APA segments (text, italic)."""
+
+    entries: list[tuple[int, list[tuple[str, bool]]]]
+    title: str = "References"
+
+
+@dataclass
+class Rows:
+    """Tab-separated machine rows for plain mode (``topics`` piped): nothing else is printed."""
+
+    rows: list[list[str]]
+
+
+Block = Union[Title, Heading, Para, Bullets, IconArray, Table, Callout, References, Rows]  # noqa: UP007 (a runtime alias on 3.10)
+
+
+@dataclass
+class Doc:
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> Doc:
+        self.blocks.extend(blocks)
+        return self

@@ -1,0 +1,254 @@
+"""The knowledge base as the library serves it: compiled records in SQLite, read on demand.
+
+The same schema backs the on-disk cache and the in-memory fallback, so a lookup costs one indexed
+query whatever the size of the data: a 100,000-topic pack is never decoded in full.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFound
+from .model import (
+    Bundle,
+    DrugClass,
+    Interaction,
+    Reference,
+    Resource,
+    Severity,
+    SignList,
+    Source,
+    Substance,
+    Term,
+    Topic,
+)
+from .names import normalize
+
+if TYPE_CHECKING:
+    from .validate import Compiled
+
+#: Bumped whenever the tables below change shape; part of the cache key.
+FORMAT = 3
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE records(
+    kind TEXT NOT NULL, id TEXT NOT NULL, ord INTEGER NOT NULL,
+    title TEXT, summary TEXT, data TEXT NOT NULL,
+    PRIMARY KEY(kind, id)) WITHOUT ROWID;
+CREATE INDEX records_order ON records(kind, ord);
+CREATE TABLE names(
+    ns TEXT NOT NULL, norm TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY(ns, norm)) WITHOUT ROWID;
+"""
+
+_LABEL = {
+    "topic": "title",
+    "list": "title",
+    "term": "term",
+    "class": "name",
+    "substance": "name",
+    "resource": "name",
+    "reference": "title",
+    "severity": "label",
+}
+_SUMMARY = {"topic": "summary", "term": "definition", "list": "intro", "resource": "offers"}
+NAMESPACE_OF = {"topic": "topic", "list": "list", "term": "term"}
+
+
+def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) -> None:
+    """Fill an empty database with ``compiled`` records, names, the search index and ``meta``."""
+    from .search import build_index
+
+    conn.executescript(SCHEMA)
+    rows = (
+        (
+            kind,
+            rid,
+            i,
+            rec.get(_LABEL.get(kind, "")),
+            rec.get(_SUMMARY.get(kind, "")),
+            json.dumps(rec, ensure_ascii=False, separators=(",", ":")),
+        )
+        for kind, recs in compiled.records.items()
+        for i, (rid, rec) in enumerate(recs.items())
+    )
+    conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO names VALUES (?,?,?,?)", compiled.names)
+    build_index(conn, compiled)
+    meta = {**meta, "sources": compiled.sources, "format": FORMAT}
+    conn.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v)) for k, v in meta.items()))
+    conn.commit()
+
+
+class KnowledgeBase:
+    """A loaded, read-only knowledge base: lookups by id and by name, and listings in order."""
+
+    def __init__(self, conn: sqlite3.Connection, *, cache_path: str | None = None) -> None:
+        self.conn = conn
+        #: Where the compiled cache file is, or None when it was built in memory.
+        self.cache_path = cache_path
+        self._meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+
+    # --- about the data ----------------------------------------------------------------------
+    def meta(self, key: str) -> Any:
+        return self._meta.get(key)
+
+    @property
+    def sources(self) -> list[Source]:
+        return [Source.from_dict(s) for s in self._meta["sources"]]
+
+    @property
+    def bundle(self) -> Bundle:
+        """The shipped data's bundle (version, review date, license, disclaimer)."""
+        return next(s.bundle for s in self.sources if s.shipped)
+
+    @property
+    def fingerprint(self) -> str:
+        return str(self._meta["fingerprint"])
+
+    # --- generic record access ---------------------------------------------------------------
+    def _get(self, kind: str, rid: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT data FROM records WHERE kind=? AND id=?", (kind, rid)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _all(self, kind: str) -> Iterator[dict[str, Any]]:
+        for (data,) in self.conn.execute(
+            "SELECT data FROM records WHERE kind=? ORDER BY ord", (kind,)
+        ):
+            yield json.loads(data)
+
+    def count(self, kind: str) -> int:
+        return int(
+            self.conn.execute("SELECT count(*) FROM records WHERE kind=?", (kind,)).fetchone()[0]
+        )
+
+    def outline(self, kind: str) -> Iterator[tuple[str, str, str | None]]:
+        """(id, title, summary) of every record of ``kind``, in data order, without decoding."""
+        yield from self.conn.execute(
+            "SELECT id, title, summary FROM records WHERE kind=? ORDER BY ord", (kind,)
+        )
+
+    def resolve(self, ns: str, name: str) -> str:
+        """The id that ``name`` (an id, title or alias) stands for in namespace ``ns``."""
+        key = normalize(name)
+        row = self.conn.execute("SELECT id FROM names WHERE ns=? AND norm=?", (ns, key)).fetchone()
+        if row:
+            return str(row[0])
+        raise NotFound(_NS_WORD[ns], name, self.suggest(ns, name))
+
+    def suggest(self, ns: str, name: str, n: int = 3) -> list[str]:
+        """Close matches for a name that was not found, as names a user can type, best first."""
+        key = normalize(name)
+        if not key:
+            return []
+        total = self.conn.execute("SELECT count(*) FROM names WHERE ns=?", (ns,)).fetchone()[0]
+        if total > 20000:  # large packs: only names of about the same length and first letter
+            rows = self.conn.execute(
+                "SELECT norm, id, name FROM names WHERE ns=? AND substr(norm,1,1)=? "
+                "AND length(norm) BETWEEN ? AND ?",
+                (ns, key[0], len(key) - 2, len(key) + 2),
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT norm, id, name FROM names WHERE ns=?", (ns,)
+            ).fetchall()
+        by_norm = {norm: rid for norm, rid, _ in rows}
+        written = {norm: name for norm, _, name in rows}
+        matches = difflib.get_close_matches(key, list(by_norm), n=n * 3, cutoff=0.6)
+        if len(key) >= 3:  # a prefix is a good hint too ("benzo" -> "benzodiazepine")
+            matches += [m for m in by_norm if m.startswith(key) and m not in matches][:n]
+        out: list[str] = []
+        seen: set[str] = set()
+        for m in matches:
+            if by_norm[m] not in seen:
+                seen.add(by_norm[m])
+                out.append(written[m].casefold())
+        return out[:n]
+
+    # --- typed lookups -----------------------------------------------------------------------
+    def topic(self, name: str) -> Topic:
+        rec = self._get("topic", self.resolve("topic", name))
+        assert rec is not None
+        return Topic.from_dict(rec)
+
+    def topic_by_id(self, rid: str) -> Topic | None:
+        rec = self._get("topic", rid)
+        return Topic.from_dict(rec) if rec else None
+
+    def topics(self) -> Iterator[Topic]:
+        return (Topic.from_dict(r) for r in self._all("topic"))
+
+    def sign_list(self, name: str) -> SignList:
+        rec = self._get("list", self.resolve("list", name))
+        assert rec is not None
+        return SignList.from_dict(rec)
+
+    def sign_lists(self) -> list[SignList]:
+        return [SignList.from_dict(r) for r in self._all("list")]
+
+    def term(self, name: str) -> Term:
+        rec = self._get("term", self.resolve("term", name))
+        assert rec is not None
+        return Term.from_dict(rec)
+
+    def terms(self) -> list[Term]:
+        return [Term.from_dict(r) for r in self._all("term")]
+
+    def reference(self, rid: str) -> Reference:
+        rec = self._get("reference", rid)
+        if rec is None:
+            ids = [r for r, _, _ in self.outline("reference")]
+            raise NotFound("reference", rid, difflib.get_close_matches(rid, ids, n=3, cutoff=0.5))
+        return Reference.from_dict(rec)
+
+    def references(self, ids: Sequence[str] | None = None) -> list[Reference]:
+        """References in data order, or those of ``ids`` in the order given."""
+        if ids is None:
+            return [Reference.from_dict(r) for r in self._all("reference")]
+        return [self.reference(i) for i in ids]
+
+    def severities(self) -> list[Severity]:
+        return [Severity.from_dict(r) for r in self._all("severity")]
+
+    def drug(self, name: str) -> Substance | DrugClass:
+        """A substance or class by name, alias or id (``xanax``, ``benzos``, ``smack``)."""
+        rid = self.resolve("drug", name)
+        sub = self._get("substance", rid)
+        if sub is not None:
+            return Substance.from_dict(sub)
+        rec = self._get("class", rid)
+        assert rec is not None
+        return DrugClass.from_dict(rec)
+
+    def drug_class(self, rid: str) -> DrugClass:
+        rec = self._get("class", rid)
+        assert rec is not None
+        return DrugClass.from_dict(rec)
+
+    def interactions(self) -> list[Interaction]:
+        return [Interaction.from_dict(r) for r in self._all("interaction")]
+
+    def interaction(self, a: str, b: str) -> Interaction | None:
+        """The entry for classes ``a`` and ``b`` (either order), or None when there is none."""
+        for inter in self.interactions():
+            if {a, b} == set(inter.classes) and (a != b or inter.classes[0] == inter.classes[1]):
+                return inter
+        return None
+
+    def resources(self, concerns: Sequence[str] | None = None) -> list[Resource]:
+        """Help resources, shipped first then local; only those sharing a concern, if given."""
+        out = [Resource.from_dict(r) for r in self._all("resource")]
+        if concerns is not None:
+            wanted = set(concerns)
+            out = [r for r in out if wanted.intersection(r.concerns)]
+        return out
+
+
+_NS_WORD = {"topic": "topic", "list": "list", "term": "term", "drug": "drug"}

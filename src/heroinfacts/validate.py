@@ -1,0 +1,729 @@
+"""The checks behind ``heroinfacts validate``: raw YAML documents in, clean records or problems out.
+
+:func:`compile_sources` checks every file loaded together (shipped data first, then packs, in order)
+and returns the records the cache stores, plus every problem found. Problems carry a path into
+the document; line numbers are looked up only for those, so the fast path keeps no positions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import yamlio
+from .errors import Problem
+from .model import CONCERNS
+from .names import normalize
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SCHEMA_VERSION = 1
+CONTACT_KINDS = ("call", "text", "chat", "tty", "web", "email", "visit")
+ALIAS_KINDS = {
+    "topic": "topics",
+    "list": "lists",
+    "term": "glossary",
+    "substance": "substances",
+    "class": "classes",
+}
+# CSL 1.0.2 item types.
+CSL_TYPES = frozenset(
+    [
+        "article",
+        "article-journal",
+        "article-magazine",
+        "article-newspaper",
+        "bill",
+        "book",
+        "broadcast",
+        "chapter",
+        "classic",
+        "collection",
+        "dataset",
+        "document",
+        "entry",
+        "entry-dictionary",
+        "entry-encyclopedia",
+        "event",
+        "figure",
+        "graphic",
+        "hearing",
+        "interview",
+        "legal_case",
+        "legislation",
+        "manuscript",
+        "map",
+        "motion_picture",
+        "musical_score",
+        "pamphlet",
+        "paper-conference",
+        "patent",
+        "performance",
+        "periodical",
+        "personal_communication",
+        "post",
+        "post-weblog",
+        "regulation",
+        "report",
+        "review",
+        "review-book",
+        "software",
+        "song",
+        "speech",
+        "standard",
+        "thesis",
+        "treaty",
+        "webpage",
+    ]
+)
+CSL_TEXT = (
+    "container-title",
+    "collection-title",
+    "publisher",
+    "publisher-place",
+    "volume",
+    "issue",
+    "page",
+    "URL",
+    "DOI",
+    "PMID",
+    "PMCID",
+    "note",
+    "edition",
+    "number",
+    "genre",
+    "medium",
+    "abstract",
+    "language",
+    "source",
+)
+
+Loc = tuple[int, tuple[str | int, ...]]  # (file index, path in the document)
+
+
+@dataclass
+class SourceFile:
+    """One data file to check: ``name`` is how problems name it."""
+
+    name: str
+    raw: bytes
+    shipped: bool
+
+
+@dataclass
+class Compiled:
+    """What the checks produce: records by kind (JSON-ready dicts, in order) and names."""
+
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: (namespace, normalised name, id, name as written)
+    names: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+class _Invalid(Exception):
+    """Raised inside a field check; the message becomes a problem."""
+
+
+# --- field checkers: each takes a raw value and returns the clean one or raises _Invalid -------
+
+
+def _str(v: Any) -> str:
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise _Invalid(f"must be text, not {_kind(v)}")
+    s = str(v).strip()
+    if not s:
+        raise _Invalid("must not be empty")
+    return s
+
+
+def _id(v: Any) -> str:
+    s = _str(v)
+    if not ID_RE.match(s):
+        raise _Invalid(f"{s!r} is not a kebab-case id (lower-case letters and digits, joined by -)")
+    return s
+
+
+def _date(v: Any) -> str:
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    s = _str(v)
+    if not DATE_RE.match(s):
+        raise _Invalid(f"{s!r} is not a date: write YYYY-MM-DD")
+    return s
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise _Invalid(f"must be a whole number, not {_kind(v)}")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _Invalid(f"must be true or false, not {_kind(v)}")
+    return v
+
+
+def _list_of(check: Callable[[Any], Any], *, nonempty: bool = False) -> Callable[[Any], list[Any]]:
+    def run(v: Any) -> list[Any]:
+        if not isinstance(v, list):
+            raise _Invalid(f"must be a list, not {_kind(v)}")
+        if nonempty and not v:
+            raise _Invalid("must list at least one entry")
+        out = []
+        for i, item in enumerate(v):
+            try:
+                out.append(check(item))
+            except _Invalid as err:
+                raise _Invalid(f"entry {i + 1} {err}") from None
+        return out
+
+    return run
+
+
+def _enum(*allowed: str) -> Callable[[Any], str]:
+    def run(v: Any) -> str:
+        s = _str(v)
+        if s not in allowed:
+            raise _Invalid(f"{s!r} is not one of: {', '.join(allowed)}")
+        return s
+
+    return run
+
+
+def _csl_date(v: Any) -> dict[str, Any]:
+    if not isinstance(v, dict) or set(v) - {"date-parts", "season", "literal", "circa"}:
+        raise _Invalid("must be {date-parts: [[YYYY, M, D]]}")
+    parts = v.get("date-parts")
+    if parts is None:
+        return dict(v)
+    if not isinstance(parts, list) or not 1 <= len(parts) <= 2:
+        raise _Invalid("date-parts must hold one date, or two for a range")
+    for p in parts:
+        if (
+            not isinstance(p, list)
+            or not 1 <= len(p) <= 3
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in p)
+        ):
+            raise _Invalid("each date in date-parts is [year], [year, month] or [year, month, day]")
+        if (len(p) > 1 and not 1 <= p[1] <= 12) or (len(p) > 2 and not 1 <= p[2] <= 31):
+            raise _Invalid(f"{p} is not a real date")
+    return dict(v)
+
+
+def _author(v: Any) -> dict[str, str]:
+    if not isinstance(v, dict) or not v:
+        raise _Invalid("must be {family, given} or {literal}")
+    keys = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
+    if set(v) - keys:
+        raise _Invalid(f"has unknown keys: {', '.join(sorted(set(v) - keys))}")
+    if "literal" not in v and "family" not in v:
+        raise _Invalid("needs `family` (with `given`) or `literal`")
+    return {k: _str(x) for k, x in v.items()}
+
+
+def _dict(v: Any) -> dict[str, Any]:
+    if not isinstance(v, dict):
+        raise _Invalid(f"must be a mapping, not {_kind(v)}")
+    return dict(v)
+
+
+def _kind(v: Any) -> str:
+    return {dict: "a mapping", list: "a list", type(None): "empty", bool: "true/false"}.get(
+        type(v), type(v).__name__
+    )
+
+
+_STRS = _list_of(_str)
+_IDS = _list_of(_id)
+_CITES = _list_of(_id, nonempty=True)
+_CONCERNS = _list_of(_enum(*CONCERNS))
+_ENTRIES = _list_of(lambda x: x, nonempty=True)  # nested mappings, checked one by one later
+
+Spec = dict[str, tuple[Callable[[Any], Any], bool]]  # key -> (check, required)
+
+BUNDLE: Spec = {k: (_str, True) for k in ("title", "language", "license", "disclaimer", "version")}
+BUNDLE |= {"id": (_id, True), "reviewed": (_date, True)}
+COMMON: Spec = {"id": (_id, True), "override": (_bool, False)}
+SECTIONS: dict[str, Spec] = {
+    "references": COMMON
+    | {
+        "type": (_enum(*sorted(CSL_TYPES)), True),
+        "title": (_str, True),
+        "author": (_list_of(_author), False),
+        "editor": (_list_of(_author), False),
+        "issued": (_csl_date, False),
+        "accessed": (_csl_date, False),
+        "custom": (_dict, False),
+    }
+    | {k: (_str, False) for k in CSL_TEXT},
+    "severities": COMMON | {"label": (_str, True), "definition": (_str, True)},
+    "classes": COMMON | {"name": (_str, True), "aliases": (_STRS, False)},
+    "substances": COMMON
+    | {
+        "name": (_str, True),
+        "aliases": (_STRS, False),
+        "classes": (_list_of(_id, nonempty=True), True),
+        "cites": (_CITES, True),
+    },
+    "interactions": COMMON
+    | {
+        "classes": (_IDS, True),
+        "severity": (_id, True),
+        "note": (_str, True),
+        "cites": (_CITES, True),
+    },
+    "topics": COMMON
+    | {
+        "title": (_str, True),
+        "aliases": (_STRS, False),
+        "summary": (_str, True),
+        "concerns": (_CONCERNS, False),
+        "facts": (_ENTRIES, True),
+        "related": (_IDS, False),
+    },
+    "lists": COMMON
+    | {
+        "title": (_str, True),
+        "aliases": (_STRS, False),
+        "intro": (_str, False),
+        "concerns": (_CONCERNS, False),
+        "cites": (_CITES, True),
+        "items": (_ENTRIES, True),
+    },
+    "glossary": COMMON
+    | {
+        "term": (_str, True),
+        "aliases": (_STRS, False),
+        "definition": (_str, True),
+        "cites": (_CITES, True),
+    },
+    "resources": COMMON
+    | {
+        "name": (_str, True),
+        "region": (_str, True),
+        "offers": (_str, True),
+        "contacts": (_ENTRIES, True),
+        "hours": (_str, False),
+        "languages": (_STRS, False),
+        "cost": (_str, False),
+        "address": (_str, False),
+        "concerns": (_CONCERNS, True),
+        "verified": (_date, True),
+        "cites": (_CITES, True),
+    },
+    "aliases": {"kind": (_enum(*ALIAS_KINDS), True), "id": (_id, True), "add": (_STRS, True)},
+}
+FACT: Spec = {
+    "id": (_id, True),
+    "text": (_str, True),
+    "cites": (_CITES, True),
+    "proportion": (_dict, False),
+    "note": (_str, False),
+}
+ITEM: Spec = {"id": (_id, True), "text": (_str, True)}
+CONTACT: Spec = {
+    "kind": (_enum(*CONTACT_KINDS), True),
+    "value": (_str, True),
+    "label": (_str, False),
+}
+PROPORTION: Spec = {"numerator": (_int, True), "denominator": (_int, True), "wording": (_str, True)}
+TOP_LEVEL = ("schema", "bundle", *SECTIONS)
+#: Record kind stored for each section.
+KIND = {
+    "references": "reference",
+    "severities": "severity",
+    "classes": "class",
+    "substances": "substance",
+    "interactions": "interaction",
+    "topics": "topic",
+    "lists": "list",
+    "glossary": "term",
+    "resources": "resource",
+}
+#: Name namespaces: which sections' ids and aliases are looked up together.
+NAMESPACE = {
+    "topics": "topic",
+    "lists": "list",
+    "glossary": "term",
+    "classes": "drug",
+    "substances": "drug",
+}
+
+
+class _Checker:
+    def __init__(self, files: Sequence[SourceFile]) -> None:
+        self.files = files
+        # (file index, path, message, line when already known)
+        self.raw_problems: list[tuple[int, tuple[str | int, ...], str, int | None]] = []
+        self._finders: dict[int, dict[tuple[str | int, ...], int]] = {}
+
+    def problem(self, loc: Loc, message: str) -> None:
+        self.raw_problems.append((loc[0], loc[1], message, None))
+
+    def line(self, loc: Loc) -> int:
+        cache = self._finders.setdefault(loc[0], {})
+        if loc[1] not in cache:
+            cache[loc[1]] = yamlio.line_of(self.files[loc[0]].raw, loc[1])
+        return cache[loc[1]]
+
+    def where(self, loc: Loc) -> str:
+        return f"{self.files[loc[0]].name}:{self.line(loc)}"
+
+    def mapping(self, value: Any, spec: Spec, loc: Loc, what: str) -> dict[str, Any] | None:
+        """Check one mapping against ``spec``; None when it is unusable."""
+        if not isinstance(value, dict):
+            self.problem(loc, f"{what} must be a mapping of keys to values, not {_kind(value)}")
+            return None
+        out: dict[str, Any] = {}
+        ok = True
+        for key in value:
+            if key not in spec:
+                hint = _close(str(key), spec)
+                self.problem(
+                    (loc[0], (*loc[1], str(key))), f"{what} has an unknown key {key!r}{hint}"
+                )
+                ok = False
+        for key, (check, required) in spec.items():
+            if key not in value:
+                if required:
+                    self.problem(loc, f"{what} is missing the required key {key!r}")
+                    ok = False
+                continue
+            try:
+                out[key] = check(value[key])
+            except _Invalid as err:
+                self.problem((loc[0], (*loc[1], key)), f"{what}: {key} {err}")
+                ok = False
+        return out if ok else None
+
+
+def _close(word: str, options: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _describe(section: str, entry: Any, index: int) -> str:
+    ident = entry.get("id") if isinstance(entry, dict) else None
+    kind = KIND.get(section, "alias entry")
+    return f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} {index + 1} in {section}"
+
+
+def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem]]:
+    """Check ``files`` together and build their records; problems are sorted by file and line."""
+    ck = _Checker(files)
+    out = Compiled(records={kind: {} for kind in KIND.values()})
+    origin: dict[tuple[str, str], Loc] = {}  # (kind, id) -> where it was defined
+    fact_ids: dict[str, Loc] = {}
+    item_ids: dict[str, Loc] = {}
+    cited: set[str] = set()
+    cite_refs: list[tuple[Loc, str, str]] = []  # (loc, ref id, what cites it)
+    later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
+    alias_adds: list[tuple[Loc, dict[str, Any]]] = []
+
+    for fi, sf in enumerate(files):
+        try:
+            doc = yamlio.parse(sf.raw)
+        except yamlio.YamlProblem as err:
+            ck.raw_problems.append((fi, (), err.message, err.line or 1))
+            continue
+        if not isinstance(doc, dict):
+            ck.problem(
+                (fi, ()),
+                f"the file must be a YAML mapping with `schema` and `bundle` keys, "
+                f"not {_kind(doc)}",
+            )
+            continue
+        for key in doc:
+            if key not in TOP_LEVEL:
+                ck.problem(
+                    (fi, (str(key),)), f"unknown top-level key {key!r}{_close(str(key), TOP_LEVEL)}"
+                )
+        if doc.get("schema") != SCHEMA_VERSION:
+            ck.problem(
+                (fi, ("schema",)),
+                f"`schema` must be {SCHEMA_VERSION} (this file says {doc.get('schema')!r})",
+            )
+        bundle = ck.mapping(doc.get("bundle"), BUNDLE, (fi, ("bundle",)), "bundle")
+        if bundle is not None:
+            out.sources.append({"path": sf.name, "bundle": bundle, "shipped": sf.shipped})
+        pack_id = None if sf.shipped or bundle is None else bundle["id"]
+
+        for section, spec in SECTIONS.items():
+            entries = doc.get(section)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                ck.problem((fi, (section,)), f"`{section}` must be a list, not {_kind(entries)}")
+                continue
+            for i, raw_entry in enumerate(entries):
+                loc: Loc = (fi, (section, i))
+                what = _describe(section, raw_entry, i)
+                entry = ck.mapping(raw_entry, spec, loc, what)
+                if entry is None:
+                    continue
+                if section == "aliases":
+                    alias_adds.append((loc, entry))
+                    continue
+                kind = KIND[section]
+                rid = entry.pop("id")
+                override = entry.pop("override", False)
+                key = (kind, rid)
+                if override and sf.shipped:
+                    ck.problem(
+                        (fi, (section, i, "override")),
+                        f"{what}: only local packs may use `override`",
+                    )
+                elif key in origin and not override:
+                    ck.problem(
+                        loc,
+                        f"{what} is already defined at {ck.where(origin[key])}; give this "
+                        "entry `override: true` to replace it, or choose another id",
+                    )
+                    continue
+                elif override and key not in origin:
+                    ck.problem(
+                        (fi, (section, i, "override")),
+                        f"{what} has `override: true` but no earlier file defines it",
+                    )
+                record = _finish(ck, section, rid, entry, loc, what, fact_ids, item_ids)
+                if record is None:
+                    continue
+                if section == "resources":
+                    record["pack"] = pack_id
+                origin[key] = loc
+                out.records[kind][rid] = record
+                for cite_loc, ref in _cites_of(section, record, loc):
+                    cited.add(ref)
+                    cite_refs.append((cite_loc, ref, what))
+                if section == "topics":
+                    for j, rel in enumerate(record.get("related", [])):
+                        later_checks.append(
+                            (
+                                (fi, (section, i, "related", j)),
+                                "topic",
+                                rel,
+                                f"{what}: related topic {rel!r} does not exist",
+                            )
+                        )
+                elif section == "substances":
+                    for j, c in enumerate(record["classes"]):
+                        later_checks.append(
+                            (
+                                (fi, (section, i, "classes", j)),
+                                "class",
+                                c,
+                                f"{what}: class {c!r} does not exist",
+                            )
+                        )
+                elif section == "interactions":
+                    if len(record["classes"]) != 2:
+                        ck.problem(
+                            (fi, (section, i, "classes")),
+                            f"{what}: `classes` must name exactly two classes",
+                        )
+                        del out.records[kind][rid]
+                        continue
+                    for j, c in enumerate(record["classes"]):
+                        later_checks.append(
+                            (
+                                (fi, (section, i, "classes", j)),
+                                "class",
+                                c,
+                                f"{what}: class {c!r} does not exist",
+                            )
+                        )
+                    later_checks.append(
+                        (
+                            (fi, (section, i, "severity")),
+                            "severity",
+                            record["severity"],
+                            f"{what}: severity {record['severity']!r} is not defined "
+                            "in `severities`",
+                        )
+                    )
+
+    refs = out.records["reference"]
+    for loc, ref, what in cite_refs:
+        if ref not in refs:
+            hint = _close(ref, refs)
+            ck.problem(loc, f"{what} cites {ref!r}, which is not in `references`{hint}")
+    for loc, kind, ident, message in later_checks:
+        if ident not in out.records[kind]:
+            ck.problem(loc, message + _close(ident, out.records[kind]))
+    for rid in refs:
+        if rid not in cited:
+            ck.problem(
+                origin[("reference", rid)],
+                f"reference {rid!r} is not cited by anything: cite it or remove it",
+            )
+    _check_pairs(ck, out, origin)
+    _build_names(ck, out, origin, alias_adds)
+    return out, _resolve(ck)
+
+
+def _finish(
+    ck: _Checker,
+    section: str,
+    rid: str,
+    entry: dict[str, Any],
+    loc: Loc,
+    what: str,
+    fact_ids: dict[str, Loc],
+    item_ids: dict[str, Loc],
+) -> dict[str, Any] | None:
+    """Check the nested parts of an entry; the JSON-ready record, or None if unusable."""
+    record: dict[str, Any] = {"id": rid, **entry}
+    fi, path = loc
+    if section == "topics":
+        facts = []
+        for j, raw in enumerate(entry["facts"]):
+            floc: Loc = (fi, (*path, "facts", j))
+            fwhat = (
+                f"fact {raw.get('id')!r}" if isinstance(raw, dict) else f"fact {j + 1} of {what}"
+            )
+            fact = ck.mapping(raw, FACT, floc, fwhat)
+            if fact is None:
+                continue
+            if fact["id"] in fact_ids:
+                ck.problem(floc, f"{fwhat} is already defined at {ck.where(fact_ids[fact['id']])}")
+                continue
+            fact_ids[fact["id"]] = floc
+            if "proportion" in fact:
+                prop = ck.mapping(
+                    fact["proportion"],
+                    PROPORTION,
+                    (fi, (*floc[1], "proportion")),
+                    f"{fwhat}: proportion",
+                )
+                if prop is None:
+                    continue
+                if not 0 < prop["numerator"] <= prop["denominator"] <= 1000:
+                    ck.problem(
+                        (fi, (*floc[1], "proportion")),
+                        f"{fwhat}: proportion needs 0 < numerator <= denominator <= 1000",
+                    )
+                    continue
+                fact["proportion"] = prop
+            facts.append({**fact, "topic": rid})
+        record["facts"] = facts
+        return record if facts else None
+    if section == "lists":
+        items = []
+        for j, raw in enumerate(entry["items"]):
+            iloc: Loc = (fi, (*path, "items", j))
+            item = ck.mapping(raw, ITEM, iloc, f"item {j + 1} of {what}")
+            if item is None:
+                continue
+            if item["id"] in item_ids:
+                ck.problem(
+                    iloc,
+                    f"list item {item['id']!r} is already defined at "
+                    f"{ck.where(item_ids[item['id']])}",
+                )
+                continue
+            item_ids[item["id"]] = iloc
+            items.append(item)
+        record["items"] = items
+        return record if items else None
+    if section == "resources":
+        contacts = []
+        for j, raw in enumerate(entry["contacts"]):
+            contact = ck.mapping(
+                raw, CONTACT, (fi, (*path, "contacts", j)), f"contact {j + 1} of {what}"
+            )
+            if contact is not None:
+                contacts.append({"label": None, **contact})
+        record["contacts"] = contacts
+        return record if contacts else None
+    if section == "references":
+        return {"id": rid, **{k: v for k, v in entry.items()}}
+    return record
+
+
+def _cites_of(section: str, record: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:
+    fi, path = loc
+    if section == "topics":
+        return [
+            ((fi, (*path, "facts", j, "cites", k)), c)
+            for j, f in enumerate(record["facts"])
+            for k, c in enumerate(f["cites"])
+        ]
+    return [((fi, (*path, "cites", k)), c) for k, c in enumerate(record.get("cites", []))]
+
+
+def _check_pairs(ck: _Checker, out: Compiled, origin: dict[tuple[str, str], Loc]) -> None:
+    seen: dict[frozenset[str], str] = {}
+    for iid, inter in out.records["interaction"].items():
+        pair = frozenset(inter["classes"])
+        if pair in seen:
+            ck.problem(
+                origin[("interaction", iid)],
+                f"interaction {iid!r} covers the same pair of classes as {seen[pair]!r} "
+                f"({ck.where(origin[('interaction', seen[pair])])})",
+            )
+        seen[pair] = iid
+
+
+def _build_names(
+    ck: _Checker,
+    out: Compiled,
+    origin: dict[tuple[str, str], Loc],
+    alias_adds: list[tuple[Loc, dict[str, Any]]],
+) -> None:
+    owner: dict[tuple[str, str], tuple[str, Loc]] = {}
+
+    def add(ns: str, name: str, ident: str, loc: Loc) -> None:
+        norm = normalize(name)
+        if not norm:
+            ck.problem(loc, f"the name {name!r} is empty once spaces and dashes are removed")
+            return
+        prev = owner.get((ns, norm))
+        if prev is not None and prev[0] != ident:
+            ck.problem(
+                loc,
+                f"the name {name!r} of {ident!r} is already used by {prev[0]!r} "
+                f"({ck.where(prev[1])}): names must point to one entry",
+            )
+            return
+        if prev is None:
+            owner[(ns, norm)] = (ident, loc)
+            out.names.append((ns, norm, ident, name))
+
+    for section, ns in NAMESPACE.items():
+        kind = KIND[section]
+        for rid, rec in out.records[kind].items():
+            loc = origin[(kind, rid)]
+            add(ns, rid, rid, loc)
+            label = rec.get("title") or rec.get("term") or rec.get("name")
+            if label:
+                add(ns, label, rid, loc)
+            for k, alias in enumerate(rec.get("aliases", [])):
+                add(ns, alias, rid, (loc[0], (*loc[1], "aliases", k)))
+    for loc, entry in alias_adds:
+        section = ALIAS_KINDS[entry["kind"]]
+        kind, ns = KIND[section], NAMESPACE[section]
+        target = out.records[kind].get(entry["id"])
+        if target is None:
+            ck.problem(
+                (loc[0], (*loc[1], "id")),
+                f"{entry['kind']} {entry['id']!r} does not exist"
+                f"{_close(entry['id'], out.records[kind])}",
+            )
+            continue
+        for k, alias in enumerate(entry["add"]):
+            add(ns, alias, entry["id"], (loc[0], (*loc[1], "add", k)))
+            target["aliases"] = [*target.get("aliases", []), alias]
+
+
+def _resolve(ck: _Checker) -> list[Problem]:
+    problems = []
+    for fi, path, message, line in ck.raw_problems:
+        problems.append(Problem(ck.files[fi].name, line or ck.line((fi, path)), message))
+    problems.sort(key=lambda p: (p.file, p.line))
+    return problems
