@@ -1,0 +1,68 @@
+"""The process around the Typer app: stream set-up, broken pipes, and internal errors as one
+line with exit 70 (a traceback only with HEROINFACTS_DEBUG=1)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from typing import Any
+
+EXIT_INTERNAL = 70
+REPORT = "Please report it, with the command you ran, to the heroinfacts issue tracker."
+
+
+def _prepare_streams() -> None:
+    if sys.stdout is None:  # started with stdout closed (`heroinfacts topics >&-`)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        if sys.stderr is not None:
+            sys.stderr.write("heroinfacts: stdout is closed; the output is discarded.\n")
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # never a UnicodeEncodeError: LANG=C, PYTHONIOENCODING=ascii ...
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(app: Any) -> None:
+    """Run ``app``; turn every failure into a message and a documented exit code."""
+    _prepare_streams()
+    debug = os.environ.get("HEROINFACTS_DEBUG", "") not in ("", "0")
+    try:
+        try:
+            app(prog_name="heroinfacts")
+        except sqlite3.DatabaseError:
+            # A damaged cache file: drop the caches and answer from the data itself.
+            from .cache import clear
+
+            clear()
+            app(prog_name="heroinfacts")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+    except Exception as err:
+        if debug:
+            raise
+        from .output import message
+
+        detail = str(err).splitlines()[0][:200] if str(err) else ""
+        message(
+            f"heroinfacts: internal error ({type(err).__name__}: {detail}). {REPORT} "
+            "Set HEROINFACTS_DEBUG=1 to see the details."
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,129 @@
+"""Deciding how to print (terminal, plain or JSON) and printing: stdout for results, stderr for
+messages. Rich is imported only when a terminal is the audience.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from .render.doc import Doc
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Resolved output settings for one run."""
+
+    json: bool
+    rich: bool  # rich layout (a terminal, or FORCE_COLOR)
+    color_system: str | None  # None: no colour
+    width: int
+    ascii_only: bool
+    quiet: bool = False
+
+    @property
+    def key(self) -> str:
+        """What a rendered page depends on, for the page cache."""
+        return f"{self.rich}:{self.color_system}:{self.width}:{self.ascii_only}"
+
+
+def _env_on(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def _can_encode(stream: Any, sample: str = "•☐●○─╭…") -> bool:
+    enc = getattr(stream, "encoding", None) or "ascii"
+    try:
+        sample.encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def decide(
+    *,
+    json_out: bool = False,
+    plain: bool = False,
+    no_color: bool = False,
+    width: int | None = None,
+    quiet: bool = False,
+) -> Mode:
+    """clig.dev rules: rich on a terminal; plain when piped or with --plain; colour off with
+    --no-color, NO_COLOR or TERM=dumb; FORCE_COLOR forces it; width from --width, COLUMNS or
+    the terminal."""
+    try:
+        tty = sys.stdout.isatty()
+    except (ValueError, AttributeError):
+        tty = False
+    force = _env_on("FORCE_COLOR")
+    rich = not json_out and not plain and (tty or force)
+    term = os.environ.get("TERM", "")
+    color: str | None = None
+    if rich and not no_color and "NO_COLOR" not in os.environ and (force or term != "dumb"):
+        colorterm = os.environ.get("COLORTERM", "")
+        if colorterm in ("truecolor", "24bit"):
+            color = "truecolor"
+        elif "256" in term:
+            color = "256"
+        else:
+            color = "standard"
+    if width is None:
+        cols = os.environ.get("COLUMNS", "")
+        if cols.isdigit() and int(cols) > 0:
+            width = int(cols)
+        elif tty:
+            import shutil
+
+            width = shutil.get_terminal_size((80, 24)).columns
+        else:
+            width = 80
+    width = max(20, min(width, 1000))
+    return Mode(json_out, rich, color, width, not _can_encode(sys.stdout), quiet)
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def emit_json(data: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    ascii_only = not _can_encode(sys.stdout, "é●")
+    write(json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n")
+
+
+def render_doc(doc: Doc, mode: Mode) -> str:
+    """The document as text for stdout, in the mode's form."""
+    if mode.rich:
+        import io
+
+        from .render import term
+
+        buf = io.StringIO()
+        con = term.console(buf, mode.width, mode.color_system, ascii_only=mode.ascii_only)
+        term.render(doc, con, mode.ascii_only)
+        return buf.getvalue()
+    from .render import plain
+
+    return plain.render(doc, mode.width, mode.ascii_only)
+
+
+def message(text: str) -> None:
+    """A message for people, on stderr (never on stdout)."""
+    from .render.doc import clean
+
+    stream = sys.stderr
+    if stream is None:
+        return
+    safe = clean(text)
+    if not _can_encode(stream, safe):
+        enc = getattr(stream, "encoding", None) or "ascii"
+        safe = safe.encode(enc, "replace").decode(enc)
+    try:
+        stream.write(safe + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass

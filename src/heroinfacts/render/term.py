@@ -1,0 +1,152 @@
+"""Terminal output with rich: colour and layout, never markup interpretation.
+
+Every string goes into a :class:`rich.text.Text` as literal text (``markup=False`` everywhere), so
+``[bold]x`` in data or input prints as ``[bold]x``.
+"""
+
+from __future__ import annotations
+
+from typing import IO, TYPE_CHECKING, Any
+
+from .doc import (
+    Block,
+    Bullets,
+    Callout,
+    Doc,
+    Heading,
+    IconArray,
+    Line,
+    Para,
+    References,
+    Rows,
+    Table,
+    Title,
+    clean,
+)
+from .plain import EMPTY, FILLED
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
+STYLE = {
+    "bold": "bold",
+    "italic": "italic",
+    "dim": "dim",
+    "cite": "cyan",
+    "id": "dim cyan",
+    "hl": "bold black on yellow",
+    "warn": "yellow",
+    "danger": "bold red",
+    "ok": "green",
+    "link": "underline blue",
+    "cmd": "green",
+    "": "",
+}
+TONE = {"help": "green", "danger": "red", "warn": "yellow"}
+MARK = {"bullet": "•", "check": "☐", "number": ""}
+
+
+def console(
+    file: IO[str], width: int, color_system: str | None, *, ascii_only: bool = False
+) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=file,
+        width=width,
+        color_system=color_system,  # type: ignore[arg-type]
+        force_terminal=True,
+        no_color=color_system is None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+        safe_box=ascii_only,
+    )
+
+
+def _text(line: Line, base: str = "") -> Text:
+    from rich.text import Text
+
+    out = Text(style=base)
+    for chunk, style in line:
+        out.append(clean(chunk), style=STYLE.get(style, ""))
+    return out
+
+
+def _grid(rows: list[tuple[Text, Text]]) -> RenderableType:
+    from rich.table import Table as RTable
+
+    grid = RTable.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for a, b in rows:
+        grid.add_row(a, b)
+    return grid
+
+
+def _block(block: Block, ascii_only: bool) -> RenderableType:
+    from rich.text import Text
+
+    if isinstance(block, Title):
+        t = Text(clean(block.text), style="bold magenta")
+        if block.subtitle:
+            t.append("\n" + clean(block.subtitle), style="dim")
+        return t
+    if isinstance(block, Heading):
+        return Text(clean(block.text), style="bold underline")
+    if isinstance(block, Para):
+        return _text(block.line, STYLE.get(block.style, ""))
+    if isinstance(block, Bullets):
+        rows = []
+        for i, item in enumerate(block.items, 1):
+            mark = MARK[block.marker] or f"{i}."
+            if ascii_only:
+                mark = {"•": "-", "☐": "[ ]"}.get(mark, mark)
+            rows.append((Text(mark, style="cyan"), _text(item)))
+        return _grid(rows)
+    if isinstance(block, IconArray):
+        full, empty = ("#", ".") if ascii_only else (FILLED, EMPTY)
+        t = Text("  ")
+        t.append(full * block.numerator, style="bold magenta")
+        t.append(empty * (block.denominator - block.numerator), style="dim")
+        t.append("  " + clean(block.wording), style="italic")
+        return t
+    if isinstance(block, Table):
+        return _grid([(_text(row[0]), _text(row[1])) for row in block.rows])
+    if isinstance(block, Callout):
+        from rich import box
+        from rich.console import Group
+        from rich.panel import Panel
+
+        return Panel(
+            Group(*(_block(b, ascii_only) for b in block.body)),
+            title=Text(clean(block.title), style="bold"),
+            title_align="left",
+            border_style=TONE.get(block.tone, ""),
+            box=box.ASCII if ascii_only else box.ROUNDED,
+        )
+    if isinstance(block, References):
+        rows = []
+        for n, segs in block.entries:
+            t = Text()
+            for chunk, italic in segs:
+                t.append(clean(chunk), style="italic" if italic else "")
+            rows.append((Text(f"[{n}]", style="cyan"), t))
+        head = Text(clean(block.title), style="bold underline")
+        from rich.console import Group
+
+        return Group(head, _grid(rows))
+    if isinstance(block, Rows):
+        return Text("\n".join("\t".join(clean(c) for c in r) for r in block.rows))
+    raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+
+def render(doc: Doc, con: Any, ascii_only: bool = False) -> None:
+    """Print ``doc`` on a rich console, blocks separated by blank lines."""
+    for i, block in enumerate(doc.blocks):
+        if i:
+            con.print()
+        con.print(_block(block, ascii_only))

@@ -1,0 +1,539 @@
+"""What each command shows: a :class:`~heroinfacts.render.doc.Doc` for people and a dict for JSON.
+
+Views only read the knowledge base; they never print. ``cli.py`` picks the renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._version import __version__
+from .model import CRISIS_CONCERNS, DrugClass, Fact, Resource, Substance
+from .render.doc import (
+    Bullets,
+    Callout,
+    Doc,
+    Heading,
+    IconArray,
+    Line,
+    Para,
+    References,
+    Rows,
+    Table,
+    Title,
+)
+from .store import KnowledgeBase
+
+HELP_TITLE = "Help is available, free and confidential"
+NO_DATA = (
+    "This knowledge base has no entry for this combination. No data does not mean it is safe: "
+    "ask a pharmacist or doctor before mixing drugs."
+)
+
+
+@dataclass
+class View:
+    """A command's result: the human document, the JSON data and the exit code."""
+
+    doc: Doc
+    data: dict[str, Any]
+    code: int = 0
+    #: Notices for stderr (shown unless --quiet); the important part last.
+    notices: list[str] = field(default_factory=list)
+
+
+class Citer:
+    """Numbers references in order of first citation on one page: [1], [2] ..."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def mark(self, cites: Iterable[str]) -> str:
+        nums = [self.order.setdefault(c, len(self.order) + 1) for c in cites]
+        return "".join(f"[{n}]" for n in nums)
+
+    def line(self, text: str, cites: Sequence[str]) -> Line:
+        return [(text + " ", ""), (self.mark(cites), "cite")]
+
+    def block(self, kb: KnowledgeBase, title: str = "References") -> References:
+        from .citations import apa_segments
+
+        refs = kb.references(list(self.order))
+        return References([(self.order[r.id], apa_segments(r.csl)) for r in refs], title)
+
+    def data(self, kb: KnowledgeBase) -> list[dict[str, Any]]:
+        return [{"number": n, **kb.reference(rid).to_dict()} for rid, n in self.order.items()]
+
+
+def footer(kb: KnowledgeBase) -> Para:
+    b = kb.bundle
+    return Para(
+        [(f"Data {b.version}, reviewed {b.reviewed}. Information, not medical advice.", "dim")]
+    )
+
+
+# --- help resources ---------------------------------------------------------------------------
+
+_CONTACT_WORD = {
+    "call": "Call",
+    "text": "Text",
+    "chat": "Chat",
+    "tty": "TTY",
+    "web": "Web",
+    "email": "Email",
+    "visit": "Visit",
+}
+
+
+def resource_lines(res: Resource, *, detail: bool = True) -> list[Line]:
+    head: Line = [(res.name, "bold")]
+    if res.pack:
+        head.append((f"  (local: {res.region})", "dim"))
+    contacts: Line = []
+    for i, c in enumerate(res.contacts):
+        if i:
+            contacts.append(("  ·  ", "dim"))
+        contacts += [(_CONTACT_WORD[c.kind] + " ", ""), (c.display, "cmd")]
+    lines = [head, contacts]
+    if detail:
+        facts = [res.offers]
+        if res.hours:
+            facts.append(res.hours)
+        if res.languages:
+            facts.append("Languages: " + ", ".join(res.languages))
+        if res.cost:
+            facts.append(res.cost)
+        if res.address:
+            facts.append(res.address)
+        lines.append([("; ".join(facts), "dim")])
+    return lines
+
+
+def help_callout(resources: Sequence[Resource], title: str = HELP_TITLE) -> Callout:
+    body: list[Any] = []
+    for res in resources:
+        body += [Para(line) for line in resource_lines(res, detail=False)]
+    return Callout(title, body, tone="help")
+
+
+def crisis_resources(kb: KnowledgeBase, concerns: Iterable[str]) -> list[Resource]:
+    """Resources to show prominently for content with these concerns (none if not crisis)."""
+    crisis = CRISIS_CONCERNS.intersection(concerns)
+    return kb.resources(sorted(crisis)) if crisis else []
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def welcome(kb_disclaimer: str) -> View:
+    doc = Doc().add(
+        Title(
+            "heroinfacts", "Offline, cited facts about heroin, opioids, depressants and depression."
+        ),
+        Heading("Try"),
+        Table(
+            ["command", "what"],
+            [
+                [[("heroinfacts show heroin", "cmd")], [("what heroin is, with sources", "")]],
+                [[('heroinfacts ask "is heroin a depressant"', "cmd")], [("a plain question", "")]],
+                [[("heroinfacts help-now", "cmd")], [("help lines: call, text, chat", "")]],
+            ],
+        ),
+        Para([("Run ", ""), ("heroinfacts --help", "cmd"), (" for every command.", "")]),
+        Para([(kb_disclaimer, "dim")]),
+    )
+    return View(
+        doc,
+        {
+            "name": "heroinfacts",
+            "version": __version__,
+            "examples": [
+                "heroinfacts show heroin",
+                'heroinfacts ask "is heroin a depressant"',
+                "heroinfacts help-now",
+            ],
+            "disclaimer": kb_disclaimer,
+        },
+    )
+
+
+def topics(kb: KnowledgeBase, machine: bool) -> View:
+    rows = list(kb.outline("topic"))
+    data = {"topics": [{"id": i, "title": t, "summary": s} for i, t, s in rows]}
+    if machine:
+        return View(Doc().add(Rows([[i, t] for i, t, _ in rows])), data)
+    table = Table(
+        ["topic", "about"],
+        [[[(i, "cmd")], [(t, "bold"), (" - " + _first_sentence(s or ""), "")]] for i, t, s in rows],
+    )
+    doc = Doc().add(
+        Title("Topics", f"{len(rows)} topics. Show one with: heroinfacts show TOPIC"), table
+    )
+    return View(doc, data)
+
+
+def _first_sentence(text: str) -> str:
+    cut = text.find(". ")
+    return text if cut < 0 else text[: cut + 1]
+
+
+def _fact_blocks(facts: Sequence[Fact], citer: Citer) -> list[Any]:
+    blocks: list[Any] = []
+    for f in facts:
+        blocks.append(Bullets([citer.line(f.text, f.cites)]))
+        if f.proportion:
+            p = f.proportion
+            blocks.append(IconArray(p.numerator, p.denominator, p.wording))
+    return blocks
+
+
+def show(kb: KnowledgeBase, name: str) -> View:
+    topic = kb.topic(name)
+    citer = Citer()
+    doc = Doc().add(
+        Title(
+            topic.title, ("Also called: " + ", ".join(topic.aliases[:8])) if topic.aliases else None
+        )
+    )
+    doc.add(Para([(topic.summary, "")]))
+    resources = crisis_resources(kb, topic.concerns)
+    if resources:
+        doc.add(help_callout(resources))
+    doc.add(Heading("Facts"), *_merge_bullets(_fact_blocks(topic.facts, citer)))
+    related = [t for t in (kb.topic_by_id(r) for r in topic.related) if t is not None]
+    if related:
+        doc.add(
+            Heading("Read next"),
+            Bullets([[(r.title, ""), (f"  heroinfacts show {r.id}", "cmd")] for r in related]),
+        )
+    doc.add(citer.block(kb), footer(kb))
+    data = {
+        "topic": topic.to_dict(),
+        "related": [{"id": r.id, "title": r.title} for r in related],
+        "references": citer.data(kb),
+        "resources": [r.to_dict() for r in resources],
+    }
+    return View(doc, data)
+
+
+def _merge_bullets(blocks: list[Any]) -> list[Any]:
+    """Join runs of one-item bullet lists so facts print as one list between icon arrays."""
+    out: list[Any] = []
+    for b in blocks:
+        if isinstance(b, Bullets) and out and isinstance(out[-1], Bullets):
+            out[-1] = Bullets(out[-1].items + b.items, out[-1].marker)
+        else:
+            out.append(b)
+    return out
+
+
+def symptoms(kb: KnowledgeBase, name: str | None) -> View:
+    if name is None:
+        lists = kb.sign_lists()
+        table = Table(
+            ["list", "what"],
+            [[[(s.id, "cmd")], [(f"{s.title} ({len(s.items)})", "")]] for s in lists],
+        )
+        doc = Doc().add(
+            Title("Sign and symptom lists", "Show one with: heroinfacts symptoms LIST"), table
+        )
+        return View(
+            doc, {"lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]}
+        )
+    sl = kb.sign_list(name)
+    citer = Citer()
+    citer.mark(sl.cites)
+    doc = Doc().add(Title(sl.title))
+    if sl.intro:
+        doc.add(Para([(sl.intro, "")]))
+    doc.add(Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
+    resources = crisis_resources(kb, sl.concerns)
+    if resources:
+        doc.add(help_callout(resources))
+    doc.add(citer.block(kb), footer(kb))
+    data = {
+        "list": sl.to_dict(),
+        "references": citer.data(kb),
+        "resources": [r.to_dict() for r in resources],
+    }
+    return View(doc, data)
+
+
+def define(kb: KnowledgeBase, name: str | None) -> View:
+    if name is None:
+        terms = kb.terms()
+        table = Table(["term", "id"], [[[(t.term, "bold")], [(t.id, "cmd")]] for t in terms])
+        doc = Doc().add(Title("Glossary", "Define one with: heroinfacts define TERM"), table)
+        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]})
+    term = kb.term(name)
+    citer = Citer()
+    doc = Doc().add(Title(term.term), Para(citer.line(term.definition, term.cites)))
+    if term.aliases:
+        doc.add(Para([("Also: " + ", ".join(term.aliases), "dim")]))
+    doc.add(citer.block(kb))
+    return View(doc, {"term": term.to_dict(), "references": citer.data(kb)})
+
+
+def refs(kb: KnowledgeBase, ref_id: str | None, for_topic: str | None) -> tuple[list[Any], str]:
+    """The references asked for, and a heading saying which they are."""
+    if ref_id is not None:
+        return [kb.reference(ref_id)], "Reference"
+    if for_topic is not None:
+        topic = kb.topic(for_topic)
+        return kb.references(topic.cites), f"References cited by {topic.title!r}"
+    return kb.references(), "References"
+
+
+def refs_view(kb: KnowledgeBase, chosen: Sequence[Any], heading: str) -> View:
+    from .citations import apa, apa_segments
+
+    entries = [(i, apa_segments(r.csl)) for i, r in enumerate(chosen, 1)]
+    doc = Doc().add(References(entries, heading))
+    data = {
+        "references": [
+            {"number": i, "id": r.id, "apa": apa(r.csl), "csl": r.to_dict()}
+            for i, r in enumerate(chosen, 1)
+        ]
+    }
+    return View(doc, data)
+
+
+def mix(kb: KnowledgeBase, a: str, b: str) -> View:
+    drugs = [kb.drug(a), kb.drug(b)]
+
+    def classes(d: Substance | DrugClass) -> tuple[str, ...]:
+        return d.classes if isinstance(d, Substance) else (d.id,)
+
+    severities = {s.id: s for s in kb.severities()}
+    citer = Citer()
+    doc = Doc().add(Title(f"{drugs[0].name} + {drugs[1].name}"))
+    pairs = [(x, y) for x in classes(drugs[0]) for y in classes(drugs[1])]
+    found, missing = [], []
+    for x, y in dict.fromkeys(pairs):
+        inter = kb.interaction(x, y)
+        if inter is None:
+            missing.append((x, y))
+        else:
+            found.append(inter)
+    data_pairs: list[dict[str, Any]] = []
+    for inter in found:
+        sev = severities[inter.severity]
+        names = " + ".join(kb.drug_class(c).name for c in inter.classes)
+        doc.add(
+            Callout(
+                f"{sev.label}: {names}",
+                [
+                    Para(citer.line(inter.note, inter.cites)),
+                    Para([(f"{sev.label}: ", "bold"), (sev.definition, "dim")]),
+                ],
+                tone="danger" if sev.id == severities_order(kb)[0] else "warn",
+            )
+        )
+        data_pairs.append(
+            {
+                "classes": list(inter.classes),
+                "found": True,
+                "severity": sev.to_dict(),
+                "note": inter.note,
+                "citations": list(inter.cites),
+            }
+        )
+    for x, y in missing:
+        names = f"{kb.drug_class(x).name} + {kb.drug_class(y).name}"
+        doc.add(
+            Callout(
+                f"No data: {names}",
+                [
+                    Para(
+                        [
+                            (
+                                NO_DATA,
+                                "warn",
+                            )
+                        ]
+                    )
+                ],
+                tone="warn",
+            )
+        )
+        data_pairs.append(
+            {"classes": [x, y], "found": False, "severity": None, "note": None, "citations": []}
+        )
+    resources = kb.resources(["overdose"]) if found else []
+    if resources:
+        doc.add(help_callout(resources, "If someone is very sleepy or breathing slowly"))
+    if citer.order:
+        doc.add(citer.block(kb))
+    doc.add(footer(kb))
+    data = {
+        "drugs": [
+            {"query": q, "id": d.id, "name": d.name, "classes": list(classes(d))}
+            for q, d in zip((a, b), drugs, strict=False)
+        ],
+        "interactions": data_pairs,
+        "references": citer.data(kb),
+        "resources": [r.to_dict() for r in resources],
+    }
+    notices = ["No data on this combination. That is not the same as safe."] if not found else []
+    return View(doc, data, code=0 if found else 1, notices=notices)
+
+
+def severities_order(kb: KnowledgeBase) -> list[str]:
+    return [s.id for s in kb.severities()]
+
+
+def help_now(kb: KnowledgeBase) -> View:
+    resources = kb.resources()
+    doc = Doc().add(
+        Title("Help now", "Free, confidential help. You do not have to face this alone.")
+    )
+    for res in resources:
+        doc.add(*[Para(line) for line in resource_lines(res)])
+    doc.add(
+        Para(
+            [
+                (
+                    f"Checked against their sources on {max(r.verified for r in resources)}. "
+                    "Local services come from your packs.",
+                    "dim",
+                )
+            ]
+        )
+    )
+    return View(doc, {"resources": [r.to_dict() for r in resources]})
+
+
+def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
+    b = kb.bundle
+    rows = [
+        ("Tool version", __version__),
+        ("Data version", f"{b.version} (reviewed {b.reviewed})"),
+        ("Data checksum", f"sha256:{kb.meta('checksum')}"),
+        ("License", f"code MIT; data {b.license}"),
+        *[
+            (
+                "Data file" if s.shipped else "Pack",
+                f"{s.path}  ({s.bundle.title} {s.bundle.version})",
+            )
+            for s in kb.sources
+        ],
+        ("Packs from", info["packs_from"]),
+        ("Config file", info["config"]),
+        ("Cache", info["cache"]),
+    ]
+    doc = Doc().add(
+        Title("About heroinfacts"),
+        Table(["what", "value"], [[[(k, "bold")], [(v, "")]] for k, v in rows]),
+        Para([(b.disclaimer, "dim")]),
+    )
+    data = {
+        "version": __version__,
+        "data": {
+            "version": b.version,
+            "reviewed": b.reviewed,
+            "license": b.license,
+            "checksum": f"sha256:{kb.meta('checksum')}",
+            "bundle": b.id,
+        },
+        "disclaimer": b.disclaimer,
+        "sources": [s.to_dict() for s in kb.sources],
+        "packs": [s.to_dict() for s in kb.sources if not s.shipped],
+        **info,
+    }
+    return View(doc, data)
+
+
+# --- search and ask ---------------------------------------------------------------------------
+
+
+def highlight(text: str, terms: Sequence[str]) -> Line:
+    """``text`` as spans, with words that start with one of ``terms`` marked for highlighting."""
+    import re
+
+    words = sorted({t for t in terms if len(t) > 1}, key=len, reverse=True)
+    if not words:
+        return [(text, "")]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    out: Line = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out += [(text[pos : m.start()], ""), (m.group(), "hl")]
+        pos = m.end()
+    out.append((text[pos:], ""))
+    return [s for s in out if s[0]]
+
+
+def _hit_resources(kb: KnowledgeBase, result: Any) -> list[Resource]:
+    """Crisis help that belongs with these results: resource hits, or a crisis topic's lines."""
+    ids = [h.id for h in result.results if h.kind == "resource"]
+    by_id = {r.id: r for r in kb.resources()}
+    chosen = [by_id[i] for i in ids if i in by_id]
+    if result.results and not chosen:
+        first = result.results[0]
+        topic = kb.topic_by_id(first.topic) if first.topic else None
+        if topic is not None:
+            chosen = crisis_resources(kb, topic.concerns)
+    return chosen
+
+
+def _notices(result: Any) -> list[str]:
+    notes = []
+    if result.notice:
+        notes.append(result.notice)
+    if result.corrected:
+        notes.append(f"Showing results for: {result.corrected}")
+    if not result.results:
+        tips = ", ".join(result.suggestions) if result.suggestions else ""
+        notes.append(
+            f"heroinfacts: nothing found for {result.query!r}."
+            + (f"\nTry: {tips}" if tips else "\nTry other words, or: heroinfacts topics")
+        )
+    return notes
+
+
+def search_view(kb: KnowledgeBase, result: Any) -> View:
+    citer = Citer()
+    doc = Doc()
+    resources = _hit_resources(kb, result)
+    if resources and resources[0].is_crisis:
+        doc.add(help_callout(resources))
+    rows = []
+    for hit in result.results:
+        head: Line = [(hit.title or hit.id, "bold"), (f"  {hit.kind}: {hit.id}", "id")]
+        body = highlight(hit.text, result.terms)
+        if hit.citations:
+            body.append((" " + citer.mark(hit.citations), "cite"))
+        rows += [head, body]
+    if rows:
+        doc.add(Title(f"Results for {result.corrected or result.query!r}"))
+        doc.add(*[Para(line) for line in rows])
+        doc.add(citer.block(kb))
+    data = {**result.to_dict(), "resources": [r.to_dict() for r in resources]}
+    return View(doc, data, code=0 if result.results else 1, notices=_notices(result))
+
+
+def ask_view(kb: KnowledgeBase, result: Any) -> View:
+    citer = Citer()
+    doc = Doc()
+    resources = _hit_resources(kb, result)
+    hits = list(result.results)
+    if resources and any(r.is_crisis for r in resources):
+        doc.add(help_callout(resources))
+    facts = [h for h in hits if h.kind != "resource"]
+    if facts:
+        best, more = facts[0], facts[1:5]
+        doc.add(Title(best.title or "Answer"), Para(citer.line(best.text, best.citations)))
+        if best.topic:
+            doc.add(Para([("From: ", "dim"), (f"heroinfacts show {best.topic}", "cmd")]))
+        if more:
+            doc.add(Heading("More"), Bullets([citer.line(h.text, h.citations) for h in more]))
+        if result.next_topic:
+            doc.add(
+                Para([("Read next: ", "bold"), (f"heroinfacts show {result.next_topic}", "cmd")])
+            )
+        doc.add(citer.block(kb), footer(kb))
+    data = {**result.to_dict(), "resources": [r.to_dict() for r in resources]}
+    return View(doc, data, code=0 if hits else 1, notices=_notices(result))
