@@ -556,6 +556,15 @@ def search_cmd(
     )
 
 
+def _register_outreach() -> None:
+    from .cli_outreach import register
+
+    register(app)
+
+
+_register_outreach()
+
+
 def main() -> None:
     """Console entry point: never a traceback unless HEROINFACTS_DEBUG=1."""
     from .entry import main as entry_main
