@@ -25,7 +25,7 @@ from .errors import DataError
 from .sources import DataFile
 
 if TYPE_CHECKING:
-    from .validate import Compiled
+    from .schema import Compiled
 
 CACHE_ENV = "HEROINFACTS_CACHE_DIR"
 #: How many compiled caches to keep (one per distinct set of packs in use).
@@ -86,7 +86,7 @@ def build(
 ) -> tuple[Compiled, dict[str, Any]]:
     """Read and check ``files``; the compiled records and meta, or :class:`DataError`."""
     from .errors import Problem
-    from .validate import SourceFile, compile_sources
+    from .schema import SourceFile, compile_sources
 
     sources = []
     for i, f in enumerate(files):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from .errors import DataError, Problem
 from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
-from .validate import SourceFile, compile_sources
+from .schema import SourceFile, compile_sources
 from .yamlio import YamlProblem, parse
 
 

@@ -29,7 +29,7 @@ from .model import (
 from .names import normalize
 
 if TYPE_CHECKING:
-    from .validate import Compiled
+    from .schema import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
 FORMAT = 3

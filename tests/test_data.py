@@ -1,0 +1,318 @@
+"""The shipped knowledge base: valid, fully cited, exact, in plain words and in its own words."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import textstat  # type: ignore[import-untyped]
+import yaml
+
+import heroinfacts
+from heroinfacts.sources import shipped
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    doc = yaml.safe_load(shipped().read())
+    assert isinstance(doc, dict)
+    return doc
+
+
+def all_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for t in data["topics"] for f in t["facts"]]
+
+
+def cited_by_entries(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    out = [(f"fact {f['id']}", f["cites"]) for f in all_facts(data)]
+    for section in ("lists", "glossary", "interactions", "resources", "substances"):
+        out += [(f"{section} {e['id']}", e["cites"]) for e in data.get(section, [])]
+    return out
+
+
+# The 17 references the article lists, with the year it gives for each.
+LISTED = {
+    "cdc-2017-opioid-overdose": 2017,
+    "darke-2009": 2009,
+    "ecnp-2007-opioid-system": 2007,
+    "hasin-2002": 2002,
+    "jones-2015": 2015,
+    "martins-2012": 2012,
+    "mcintosh-ritson-2018": 2018,
+    "merrer-2009": 2009,
+    "nida-2010-comorbidity": 2010,
+    "nida-2018-heroin": 2018,
+    "nunes-levin-2004": 2004,
+    "scherrer-2016": 2016,
+    "samhsa-2013-overdose-toolkit": 2013,
+    "fda-2018-opioid-medications": 2018,
+    "medlineplus-2018-depression": 2018,
+    "medlineplus-2018-withdrawal": 2018,
+    "medlineplus-2017-pain-medications": 2017,
+}
+
+
+def test_shipped_data_validates() -> None:
+    assert heroinfacts.validate() == []
+
+
+def test_every_entry_cites_an_existing_reference(data: dict[str, Any]) -> None:
+    refs = {r["id"] for r in data["references"]}
+    for what, cites in cited_by_entries(data):
+        assert cites, f"{what} cites nothing"
+        assert set(cites) <= refs, f"{what} cites unknown {set(cites) - refs}"
+
+
+def test_no_reference_is_unused(data: dict[str, Any]) -> None:
+    used = {c for _, cites in cited_by_entries(data) for c in cites}
+    assert {r["id"] for r in data["references"]} - used == set()
+
+
+def test_each_listed_reference_is_cited_by_a_fact(data: dict[str, Any]) -> None:
+    cited_by_facts = {c for f in all_facts(data) for c in f["cites"]}
+    assert set(LISTED) - cited_by_facts == set()
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "references",
+        "topics",
+        "lists",
+        "glossary",
+        "resources",
+        "interactions",
+        "substances",
+        "classes",
+        "severities",
+    ],
+)
+def test_ids_unique(data: dict[str, Any], section: str) -> None:
+    ids = [e["id"] for e in data[section]]
+    assert len(ids) == len(set(ids))
+
+
+def test_fact_and_item_ids_unique(data: dict[str, Any]) -> None:
+    facts = [f["id"] for f in all_facts(data)]
+    items = [i["id"] for sl in data["lists"] for i in sl["items"]]
+    assert len(facts) == len(set(facts))
+    assert len(items) == len(set(items))
+
+
+def test_all_17_references_with_their_years(data: dict[str, Any]) -> None:
+    refs = {r["id"]: r for r in data["references"]}
+    for rid, year in LISTED.items():
+        assert rid in refs, rid
+        assert refs[rid]["issued"]["date-parts"][0][0] == year, rid
+
+
+def test_article_itself_is_a_source_without_invented_fields(data: dict[str, Any]) -> None:
+    ref = next(r for r in data["references"] if r["id"] == "article")
+    assert ref["publisher"] == "The Recovery Village"
+    assert ref["title"].startswith("[") and ref["title"].endswith("]")
+    assert not {"URL", "issued", "DOI", "accessed"} & set(ref)
+
+
+def test_urls_and_ids_come_from_the_sources(data: dict[str, Any]) -> None:
+    """No invented URL, PMID or PMCID: each appears in the article's reference list or the
+    project's notes on help lines; no DOI is given anywhere, so none may appear."""
+    known_urls = set((FIXTURES / "source-urls.txt").read_text().split())
+    for ref in data["references"]:
+        if "URL" in ref:
+            assert ref["URL"] in known_urls, ref["id"]
+        if "PMID" in ref:
+            assert f"https://www.ncbi.nlm.nih.gov/pubmed/{ref['PMID']}" == ref["URL"]
+        if "PMCID" in ref:
+            assert ref["URL"].rstrip("/").endswith(ref["PMCID"])
+        assert "DOI" not in ref
+    contact_urls = [
+        c["value"]
+        for r in data["resources"]
+        for c in r["contacts"]
+        if c["value"].startswith("http")
+    ]
+    assert set(contact_urls) <= known_urls
+
+
+def test_typo_fixes_are_recorded(data: dict[str, Any]) -> None:
+    refs = {r["id"]: r for r in data["references"]}
+    assert refs["martins-2012"]["title"].startswith("Mood and anxiety disorders")
+    assert "Moos" in refs["martins-2012"]["note"]
+    assert refs["hasin-2002"]["author"][0]["given"] == "D."
+    assert "note" in refs["hasin-2002"]
+
+
+def test_all_12_signs_of_depression(data: dict[str, Any]) -> None:
+    signs = next(sl for sl in data["lists"] if sl["id"] == "signs-of-depression")
+    assert len(signs["items"]) == 12
+    text = " ".join(i["text"].lower() for i in signs["items"])
+    for word in (
+        "irritab",
+        "sleep",
+        "appetite",
+        "weight",
+        "fatigue",
+        "worthless",
+        "guilt",
+        "focus",
+        "hopeless",
+        "enjoy",
+        "suicide",
+        "low",
+    ):
+        assert word in text, word
+
+
+def test_effects_list_names_the_articles_effects(data: dict[str, Any]) -> None:
+    effects = next(sl for sl in data["lists"] if sl["id"] == "effects-of-heroin")
+    text = " ".join(i["text"].lower() for i in effects["items"])
+    for word in ("rush", "heavy", "cloud", "nod", "breathing"):
+        assert word in text, word
+
+
+def test_numbers_exact(data: dict[str, Any]) -> None:
+    facts = {f["id"]: f for f in all_facts(data)}
+    props = {
+        (f["proportion"]["numerator"], f["proportion"]["denominator"]): f
+        for f in facts.values()
+        if "proportion" in f
+    }
+    assert "nida-2018-heroin" in props[(1, 4)]["cites"]
+    assert "one in four" in props[(1, 4)]["text"].lower() or "1 in 4" in props[(1, 4)]["text"]
+    assert "half" in props[(1, 2)]["text"].lower()
+    text = " ".join(f["text"] for f in facts.values())
+    assert "Schedule I" in text and "Drug Enforcement Administration" in text
+    assert re.search(r"Xanax.*Ambien|Ambien.*Xanax", text)
+    assert "FDA" in text or "Food and Drug Administration" in text
+
+
+REQUIRED_TOPICS = {
+    "heroin": ["smack", "dope", "h", "junk", "horse"],
+    "opioids": [],
+    "is-heroin-a-depressant": [],
+    "cns-depressants": [],
+    "opioid-receptors": [],
+    "mixing-with-sedatives": [],
+    "heroin-and-depression": [],
+    "tolerance-and-withdrawal": [],
+    "getting-help": [],
+}
+
+
+def test_required_topics_and_aliases(data: dict[str, Any]) -> None:
+    topics = {t["id"]: t for t in data["topics"]}
+    for tid, aliases in REQUIRED_TOPICS.items():
+        assert tid in topics
+        assert set(aliases) <= set(topics[tid].get("aliases", [])), tid
+
+
+def test_required_glossary_terms(data: dict[str, Any]) -> None:
+    terms = {t["id"] for t in data["glossary"]}
+    assert {
+        "central-nervous-system",
+        "cns-depressant",
+        "gaba",
+        "opioid-receptor",
+        "analgesic",
+        "respiratory-depression",
+        "schedule-i",
+        "tolerance",
+        "going-on-the-nod",
+        "depression-mood-disorder",
+        "depression-slowed-body-functions",
+    } <= terms
+
+
+def test_interactions_cover_sedatives_with_defined_severities(data: dict[str, Any]) -> None:
+    severities = {s["id"] for s in data["severities"]}
+    pairs = {frozenset(i["classes"]): i for i in data["interactions"]}
+    for other in ("benzodiazepine", "barbiturate", "sedative"):
+        inter = pairs[frozenset({"opioid", other})]
+        assert inter["severity"] in severities
+        assert inter["note"] and inter["cites"]
+    assert all(s["definition"] for s in data["severities"])
+
+
+def test_help_resources(data: dict[str, Any]) -> None:
+    res = {r["id"]: r for r in data["resources"]}
+    samhsa = res["samhsa-national-helpline"]
+    assert any(c["value"] == "1-800-662-4357" for c in samhsa["contacts"])
+    assert any(c["value"] == "1-800-487-4889" and c["kind"] == "tty" for c in samhsa["contacts"])
+    assert samhsa["languages"] == ["English", "Spanish"]
+    lifeline = res["lifeline-988"]
+    assert {c["kind"] for c in lifeline["contacts"]} >= {"call", "text", "chat"}
+    assert "findtreatment-gov" in res
+    for r in res.values():
+        assert r["region"] and r["verified"] and r["cites"], r["id"]
+
+
+def test_summaries_are_plain_language(data: dict[str, Any]) -> None:
+    for topic in data["topics"]:
+        grade = textstat.flesch_kincaid_grade(topic["summary"])
+        assert grade <= 8, f"{topic['id']}: grade {grade:.1f}"
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [t for k, v in node.items() if k not in ("title", "author") for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v)]
+    return [node] if isinstance(node, str) else []
+
+
+#: Multi-word names count as one word: sharing a name with the article is not copying it.
+NAMES = [
+    "national institute on drug abuse",
+    "central nervous system",
+    "drug enforcement administration",
+    "schedule i controlled substance",
+    "food and drug administration",
+    "opioid receptors",
+]
+
+
+def words_of(text: str) -> list[str]:
+    lowered = text.lower().replace("\u2019", "'")
+    for name in NAMES:
+        lowered = lowered.replace(name, name.replace(" ", "_"))
+    return re.findall(r"[a-z0-9'_]+", lowered)
+
+
+def test_written_in_its_own_words(data: dict[str, Any]) -> None:
+    """No seven-word run of the article's text appears in the data (titles of sources aside)."""
+    article = {
+        line
+        for line in (FIXTURES / "article-7gram-hashes.txt").read_text().split()
+        if not line.startswith("#")
+    }
+    assert len(article) > 1000
+    copied = []
+    for section in ("topics", "lists", "glossary", "interactions", "resources", "severities"):
+        for text in _texts(data[section]):
+            words = words_of(text)
+            for i in range(len(words) - 6):
+                run = " ".join(words[i : i + 7])
+                if hashlib.sha1(run.encode()).hexdigest()[:16] in article:
+                    copied.append(run)
+    assert copied == [], copied
+
+
+def test_no_promotional_lines(data: dict[str, Any]) -> None:
+    text = " ".join(_texts({k: data[k] for k in ("topics", "lists", "glossary", "resources")}))
+    assert "Recovery Village" not in text
+    assert "representative" not in text.lower()
+
+
+def test_bundle(data: dict[str, Any]) -> None:
+    b = data["bundle"]
+    assert b["language"] == "en"
+    assert {"id", "title", "version", "reviewed", "license", "disclaimer"} <= set(b)
+    assert (
+        "not medical advice" in b["disclaimer"].lower()
+        or "not a substitute" in b["disclaimer"].lower()
+    )
