@@ -5,7 +5,6 @@ were written by hand from the APA 7 rules, not produced by the code, so a regres
 """
 
 # En and em dashes in strings here are deliberate APA typography, not typos.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import DataError, Problem
-from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
 from .schema import SourceFile, compile_sources
+from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
 from .yamlio import YamlProblem, parse
 
 

@@ -21,7 +21,6 @@ Decisions the code cannot show:
 """
 
 # En and em dashes in strings here are deliberate APA typography, not typos.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The schema checks behind ``heroinfacts validate``: raw YAML documents in, clean records or problems out.
+"""Schema checks behind ``heroinfacts validate``: raw YAML in, clean records or problems out.
 
 :func:`compile_sources` checks every file loaded together (shipped data first, then packs, in order)
 and returns the records the cache stores, plus every problem found. Problems carry a path into
