@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 EXIT_FOUND, EXIT_NOTHING, EXIT_USAGE, EXIT_DATA, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 app = typer.Typer(
-    name="heroinfacts",
-    help="Offline, cited facts about heroin, opioids, depressants and depression.",
+    name="heroinfacts",  # the help text is main_callback's docstring, example included
     invoke_without_command=True,
     no_args_is_help=False,
     pretty_exceptions_enable=False,
@@ -44,7 +43,9 @@ NoColorOpt = Annotated[
 ]
 WidthOpt = Annotated[
     int | None,
-    typer.Option("--width", "-w", min=20, max=1000, help="Wrap at N columns (e.g. -w 60)."),
+    typer.Option(
+        "--width", "-w", min=20, max=1000, metavar="N", help="Wrap at N columns (e.g. -w 60)."
+    ),
 ]
 PackOpt = Annotated[
     list[str] | None,
@@ -80,8 +81,21 @@ class Opts:
         )
 
 
-def fail(code: int, text: str) -> typer.Exit:
-    """Print ``text`` on stderr; the exception to raise with ``code``."""
+ERROR_TYPES = {1: "not-found", 2: "usage", 3: "invalid-data"}
+
+
+def fail(
+    code: int, text: str, *, json_out: bool = False, message: str | None = None, **detail: Any
+) -> typer.Exit:
+    """Print ``text`` on stderr; the exception to raise with ``code``. With ``json_out``, stdout
+    gets one JSON document too: ``{"error": {"code", "type", "message", ...detail}}``, the
+    message being the first line of ``text`` without the program name unless given."""
+    if json_out:
+        if message is None:
+            first = text.splitlines()[0] if text else ""
+            message = first.removeprefix("heroinfacts: ")
+        kind = ERROR_TYPES.get(code, "error")
+        output.emit_json({"error": {"code": code, "type": kind, "message": message, **detail}})
     output.message(text)
     return typer.Exit(code)
 
@@ -117,26 +131,44 @@ def _progress() -> Callable[[str, float], None] | None:
     return Reporter()
 
 
-def _data_error(err: DataError) -> typer.Exit:
+def _not_found_exit(err: NotFound, json_out: bool) -> typer.Exit:
+    return fail(
+        EXIT_NOTHING,
+        _not_found(err),
+        json_out=json_out,
+        what=err.kind,
+        name=err.name,
+        suggestions=list(err.suggestions),
+    )
+
+
+def _data_error(err: DataError, json_out: bool = False) -> typer.Exit:
     lines = [str(p) for p in err.problems[:20]]
     if len(err.problems) > 20:
         lines.append(f"... and {len(err.problems) - 20} more; run: heroinfacts validate")
     lines.append("heroinfacts: the data above is invalid; fix it or leave that pack out.")
-    return fail(EXIT_DATA, "\n".join(lines))
+    problems = [{"file": p.file, "line": p.line, "message": p.message} for p in err.problems]
+    return fail(
+        EXIT_DATA,
+        "\n".join(lines),
+        json_out=json_out,
+        message="the data is invalid; fix it or leave that pack out.",
+        problems=problems,
+    )
 
 
-def run(opts: Opts, make: Callable[[KnowledgeBase], View], *, machine: bool = False) -> None:
+def run(opts: Opts, make: Callable[[KnowledgeBase], View]) -> None:
     """Load, build the view, print it in the chosen mode, and exit with its code."""
     mode = opts.mode()
     try:
         kb = load_kb(opts)
         view = make(kb)
     except NotFound as err:
-        raise fail(EXIT_NOTHING, _not_found(err)) from None
+        raise _not_found_exit(err, mode.json) from None
     except DataError as err:
-        raise _data_error(err) from None
+        raise _data_error(err, mode.json) from None
     except UsageError as err:
-        raise fail(EXIT_USAGE, f"heroinfacts: {err}") from None
+        raise fail(EXIT_USAGE, f"heroinfacts: {err}", json_out=mode.json) from None
     show_view(view, mode)
     raise typer.Exit(view.code)
 
@@ -151,12 +183,16 @@ def show_view(view: View, mode: output.Mode) -> None:
             output.message(note)
 
 
-def _name(words: list[str] | None, what: str) -> str | None:
+def _name(words: list[str] | None, what: str, json_out: bool = False) -> str | None:
     if not words:
         return None
     name = " ".join(words).strip()
     if not name:
-        raise fail(EXIT_USAGE, f"heroinfacts: {what} is empty. Give a name, e.g. heroin.")
+        raise fail(
+            EXIT_USAGE,
+            f"heroinfacts: {what} is empty. Give a name, e.g. heroin.",
+            json_out=json_out,
+        )
     return name
 
 
@@ -164,9 +200,9 @@ def _version_callback(value: bool) -> None:
     if value:
         try:
             from .cache import open_kb
-            from .sources import data_files
+            from .sources import shipped
 
-            data = open_kb(data_files()).bundle.version
+            data = open_kb([shipped()]).bundle.version  # packs cannot break --version
         except Exception:  # the version must print even when the data is broken
             data = "unavailable"
         output.write(f"heroinfacts {__version__} (data {data})\n")
@@ -186,17 +222,27 @@ def main_callback(
             help="Print the tool and data versions and exit.",
         ),
     ] = False,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    no_color: NoColorOpt = False,
+    width: WidthOpt = None,
 ) -> None:
     """Offline, cited facts about heroin, opioids, depressants and depression.
 
+    Options given before a command apply to it (heroinfacts --plain topics).
+
     Example: heroinfacts show heroin
     """
+    given = {"json_": json_, "plain": plain, "no_color": no_color, "width": width}
+    given = {k: v for k, v in given.items() if v}
     if ctx.invoked_subcommand is None:
         from .views import welcome
 
         disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
-        show_view(welcome(disclaimer), output.decide())
+        show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
+    if given:  # the command's own defaults: a command without such an option ignores it
+        ctx.default_map = {ctx.invoked_subcommand: given}
 
 
 @app.command(epilog="Example: heroinfacts topics | cut -f1")
@@ -208,18 +254,21 @@ def topics(
     pack: PackOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """List every topic. Piped: one "id<TAB>title" per line."""
+    """List every topic. Piped: one line per topic, its id and title split by a tab."""
     from .views import topics as view
 
     opts = Opts(json_, plain, no_color, width, pack, quiet)
-    machine = not opts.mode().rich and not json_
+    machine = not opts.mode().rich and not opts.json
     run(opts, lambda kb: view(kb, machine))
 
 
 @app.command(epilog="Example: heroinfacts show going on the nod")
 def show(
     topic: Annotated[
-        list[str], typer.Argument(help="Topic id or alias, e.g. heroin, smack.", show_default=False)
+        list[str],
+        typer.Argument(
+            help="Topic id or alias, e.g. heroin, smack.", show_default=False, metavar="TOPIC..."
+        ),
     ],
     json_: JsonOpt = False,
     plain: PlainOpt = False,
@@ -231,7 +280,7 @@ def show(
     """Show a topic: summary, cited facts, help lines where needed, references."""
     from .views import show as view
 
-    name = _name(topic, "TOPIC")
+    name = _name(topic, "TOPIC", json_)
     assert name is not None
     opts = Opts(json_, plain, no_color, width, pack, quiet)
     mode = opts.mode()
@@ -242,6 +291,8 @@ def show(
             pages.show_cached(opts.packs or (), name, mode, lambda: _show_fresh(opts, view, name))
         except DataError as err:
             raise _data_error(err) from None
+        except UsageError as err:  # a broken config file
+            raise fail(EXIT_USAGE, f"heroinfacts: {err}") from None
         raise typer.Exit(0)
     run(opts, lambda kb: view(kb, name))
 
@@ -279,7 +330,7 @@ def symptoms(
     """Show a sign or symptom list as a checklist, with its sources."""
     from .views import symptoms as view
 
-    chosen = _name(name, "LIST")
+    chosen = _name(name, "LIST", json_)
     run(Opts(json_, plain, no_color, width, pack, quiet), lambda kb: view(kb, chosen))
 
 
@@ -303,7 +354,7 @@ def define(
     """Define a term from the glossary, with its source."""
     from .views import define as view
 
-    chosen = _name(term, "TERM")
+    chosen = _name(term, "TERM", json_)
     run(Opts(json_, plain, no_color, width, pack, quiet), lambda kb: view(kb, chosen))
 
 
@@ -341,17 +392,18 @@ def refs(
     from .views import refs as choose
     from .views import refs_view
 
+    opts = Opts(json_, plain, no_color, width, pack, quiet)
     if fmt not in REF_FORMATS:
         raise fail(
             EXIT_USAGE,
             f"heroinfacts: unknown format {fmt!r}. Use one of: " + ", ".join(REF_FORMATS) + ".",
+            json_out=opts.json,
         )
-    opts = Opts(json_, plain, no_color, width, pack, quiet)
 
     def make(kb: KnowledgeBase) -> View:
         chosen, heading = choose(kb, ref_id, for_topic)
         view = refs_view(kb, chosen, heading)
-        if fmt != "apa" and not json_:
+        if fmt != "apa" and not opts.json:
             csl = [r.csl for r in chosen]
             text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
             raw = text(csl) if text else _json_text(citations.csl_json(csl))
@@ -388,7 +440,7 @@ def mix(
     """What the sources say about taking two drugs together. No data is not the same as safe."""
     from .views import mix as view
 
-    a, b = _name([first], "DRUG"), _name([second], "DRUG")
+    a, b = _name([first], "DRUG", json_), _name([second], "DRUG", json_)
     assert a is not None and b is not None
     run(Opts(json_, plain, no_color, width, pack, quiet), lambda kb: view(kb, a, b))
 
@@ -429,7 +481,7 @@ def validate(
     try:
         chosen = list(paths or []) or configured_packs(pack or ())[0]
     except UsageError as err:
-        raise fail(EXIT_USAGE, f"heroinfacts: {err}") from None
+        raise fail(EXIT_USAGE, f"heroinfacts: {err}", json_out=json_) from None
     problems = validate_paths(chosen)
     checked = chosen or ["data/facts.yaml"]
     if json_:
@@ -493,6 +545,7 @@ def ask(
         typer.Argument(
             help="A question in your own words, e.g. why do i feel low after quitting.",
             show_default=False,
+            metavar="QUESTION...",
         ),
     ],
     json_: JsonOpt = False,
@@ -506,7 +559,7 @@ def ask(
     from . import search
     from .views import ask_view
 
-    text = _name(question, "QUESTION")
+    text = _name(question, "QUESTION", json_)
     assert text is not None
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
@@ -517,7 +570,10 @@ def ask(
 @app.command("search", epilog="Example: heroinfacts search gaba --kind term --limit 5")
 def search_cmd(
     query: Annotated[
-        list[str], typer.Argument(help="Words to look for, e.g. benzos.", show_default=False)
+        list[str],
+        typer.Argument(
+            help="Words to look for, e.g. benzos.", show_default=False, metavar="QUERY..."
+        ),
     ],
     kind: Annotated[
         list[str] | None,
@@ -529,7 +585,10 @@ def search_cmd(
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, max=500, help="At most N results (e.g. -n 5).")
+        int,
+        typer.Option(
+            "--limit", "-n", min=1, max=500, metavar="N", help="At most N results (e.g. -n 5)."
+        ),
     ] = 10,
     json_: JsonOpt = False,
     plain: PlainOpt = False,
@@ -542,13 +601,14 @@ def search_cmd(
     from . import search
     from .views import search_view
 
-    text = _name(query, "QUERY")
+    text = _name(query, "QUERY", json_)
     assert text is not None
     bad = [k for k in kind or [] if k not in KINDS]
     if bad:
         raise fail(
             EXIT_USAGE,
             f"heroinfacts: unknown kind {bad[0]!r}. Use one of: " + ", ".join(KINDS) + ".",
+            json_out=json_,
         )
     run(
         Opts(json_, plain, no_color, width, pack, quiet),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,33 @@ def emit_json(data: Any) -> None:
     write(json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n")
 
 
+#: Typographic characters and their ASCII stand-ins, one for one so that layouts keep their
+#: alignment; used when the output cannot be encoded (LANG=C, PYTHONIOENCODING=ascii).
+_ASCII = str.maketrans(
+    {
+        "\u00b7": "-",  # the middle dot between contacts
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2022": "-",
+        "\u2026": ".",
+    }
+)
+
+
+def to_ascii(text: str) -> str:
+    """``text`` with typographic characters as ASCII; anything left over becomes ``?``."""
+    return text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+
+
+#: Spaces rich pads table cells with at the end of a line (before any closing style codes).
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
 def render_doc(doc: Doc, mode: Mode) -> str:
     """The document as text for stdout, in the mode's form."""
     if mode.rich:
@@ -105,10 +133,12 @@ def render_doc(doc: Doc, mode: Mode) -> str:
         buf = io.StringIO()
         con = term.console(buf, mode.width, mode.color_system, ascii_only=mode.ascii_only)
         term.render(doc, con, mode.ascii_only)
-        return buf.getvalue()
-    from .render import plain
+        text = _TRAILING.sub(r"\1", buf.getvalue())
+    else:
+        from .render import plain
 
-    return plain.render(doc, mode.width, mode.ascii_only)
+        text = plain.render(doc, mode.width, mode.ascii_only)
+    return to_ascii(text) if mode.ascii_only else text
 
 
 def message(text: str) -> None:
@@ -121,7 +151,7 @@ def message(text: str) -> None:
     safe = clean(text)
     if not _can_encode(stream, safe):
         enc = getattr(stream, "encoding", None) or "ascii"
-        safe = safe.encode(enc, "replace").decode(enc)
+        safe = safe.translate(_ASCII).encode(enc, "replace").decode(enc)
     try:
         stream.write(safe + "\n")
         stream.flush()

@@ -464,6 +464,9 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
             for i, raw_entry in enumerate(entries):
                 loc: Loc = (fi, (section, i))
                 what = _describe(section, raw_entry, i)
+                # Count cites even from entries rejected below, so their references are not
+                # also reported as unused: one mistake, one problem.
+                cited.update(_raw_cites(raw_entry))
                 entry = ck.mapping(raw_entry, spec, loc, what)
                 if entry is None:
                     continue
@@ -644,6 +647,17 @@ def _finish(
     if section == "references":
         return {"id": rid, **{k: v for k, v in entry.items()}}
     return record
+
+
+def _raw_cites(entry: Any) -> list[str]:
+    if not isinstance(entry, dict):
+        return []
+    found = entry.get("cites") if isinstance(entry.get("cites"), list) else []
+    facts = entry.get("facts") if isinstance(entry.get("facts"), list) else []
+    for fact in facts:
+        if isinstance(fact, dict) and isinstance(fact.get("cites"), list):
+            found = [*found, *fact["cites"]]
+    return [c for c in found if isinstance(c, str)]
 
 
 def _cites_of(section: str, record: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:

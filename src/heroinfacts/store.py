@@ -144,23 +144,20 @@ class KnowledgeBase:
         raise NotFound(_NS_WORD[ns], name, self.suggest(ns, name))
 
     def suggest(self, ns: str, name: str, n: int = 3) -> list[str]:
-        """Close matches for a name that was not found, as names a user can type, best first."""
+        """Ids of entries with a name close to ``name``, best first (each id can be typed)."""
         key = normalize(name)
         if not key:
             return []
         total = self.conn.execute("SELECT count(*) FROM names WHERE ns=?", (ns,)).fetchone()[0]
         if total > 20000:  # large packs: only names of about the same length and first letter
             rows = self.conn.execute(
-                "SELECT norm, id, name FROM names WHERE ns=? AND substr(norm,1,1)=? "
+                "SELECT norm, id FROM names WHERE ns=? AND substr(norm,1,1)=? "
                 "AND length(norm) BETWEEN ? AND ?",
                 (ns, key[0], len(key) - 2, len(key) + 2),
             ).fetchall()
         else:
-            rows = self.conn.execute(
-                "SELECT norm, id, name FROM names WHERE ns=?", (ns,)
-            ).fetchall()
-        by_norm = {norm: rid for norm, rid, _ in rows}
-        written = {norm: name for norm, _, name in rows}
+            rows = self.conn.execute("SELECT norm, id FROM names WHERE ns=?", (ns,)).fetchall()
+        by_norm: dict[str, str] = dict(rows)
         matches = difflib.get_close_matches(key, list(by_norm), n=n * 3, cutoff=0.6)
         if len(key) >= 3:  # a prefix is a good hint too ("benzo" -> "benzodiazepine")
             matches += [m for m in by_norm if m.startswith(key) and m not in matches][:n]
@@ -169,7 +166,7 @@ class KnowledgeBase:
         for m in matches:
             if by_norm[m] not in seen:
                 seen.add(by_norm[m])
-                out.append(written[m].casefold())
+                out.append(by_norm[m])  # the entry's id: never a misspelt alias
         return out[:n]
 
     # --- typed lookups -----------------------------------------------------------------------

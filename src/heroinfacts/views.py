@@ -64,7 +64,14 @@ class Citer:
         return References([(self.order[r.id], apa_segments(r.csl)) for r in refs], title)
 
     def data(self, kb: KnowledgeBase) -> list[dict[str, Any]]:
-        return [{"number": n, **kb.reference(rid).to_dict()} for rid, n in self.order.items()]
+        """The cited references in the same shape as ``refs --json``: number, id, APA, CSL."""
+        return [reference_data(n, kb.reference(rid)) for rid, n in self.order.items()]
+
+
+def reference_data(number: int, ref: Any) -> dict[str, Any]:
+    from .citations import apa
+
+    return {"number": number, "id": ref.id, "apa": apa(ref.csl), "csl": ref.to_dict()}
 
 
 def footer(kb: KnowledgeBase) -> Para:
@@ -107,8 +114,14 @@ def resource_lines(res: Resource, *, detail: bool = True) -> list[Line]:
             facts.append(res.cost)
         if res.address:
             facts.append(res.address)
-        lines.append([("; ".join(facts), "dim")])
+        # As sentences: "It does not offer counseling. 24 hours a day." (not "counseling.; 24")
+        lines.append([(" ".join(_sentence(f) for f in facts), "dim")])
     return lines
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def help_callout(resources: Sequence[Resource], title: str = HELP_TITLE) -> Callout:
@@ -179,6 +192,18 @@ def _first_sentence(text: str) -> str:
     return text if cut < 0 else text[: cut + 1]
 
 
+def display_aliases(rid: str, aliases: Sequence[str], limit: int = 8) -> list[str]:
+    """Aliases worth showing a reader: misspellings kept for lookup ("herion") are left out."""
+    import difflib
+
+    shown: list[str] = []
+    for alias in aliases:
+        seen = [rid, *shown]
+        if all(difflib.SequenceMatcher(None, alias.lower(), s).ratio() < 0.8 for s in seen):
+            shown.append(alias)
+    return shown[:limit]
+
+
 def _fact_blocks(facts: Sequence[Fact], citer: Citer) -> list[Any]:
     blocks: list[Any] = []
     for f in facts:
@@ -192,16 +217,19 @@ def _fact_blocks(facts: Sequence[Fact], citer: Citer) -> list[Any]:
 def show(kb: KnowledgeBase, name: str) -> View:
     topic = kb.topic(name)
     citer = Citer()
-    doc = Doc().add(
-        Title(
-            topic.title, ("Also called: " + ", ".join(topic.aliases[:8])) if topic.aliases else None
-        )
-    )
+    names = display_aliases(topic.id, topic.aliases)
+    doc = Doc().add(Title(topic.title, ("Also called: " + ", ".join(names)) if names else None))
     doc.add(Para([(topic.summary, "")]))
     resources = crisis_resources(kb, topic.concerns)
     if resources:
         doc.add(help_callout(resources))
     doc.add(Heading("Facts"), *_merge_bullets(_fact_blocks(topic.facts, citer)))
+    if not resources and topic.concerns:
+        # Not a crisis page: the services that share its concerns, national and local, below.
+        resources = kb.resources(topic.concerns)
+        if resources:
+            lines = [resource_lines(r, detail=False) for r in resources]
+            doc.add(Heading("Where to get help"), Bullets([[*h, (": ", ""), *c] for h, c in lines]))
     related = [t for t in (kb.topic_by_id(r) for r in topic.related) if t is not None]
     if related:
         doc.add(
@@ -288,16 +316,11 @@ def refs(kb: KnowledgeBase, ref_id: str | None, for_topic: str | None) -> tuple[
 
 
 def refs_view(kb: KnowledgeBase, chosen: Sequence[Any], heading: str) -> View:
-    from .citations import apa, apa_segments
+    from .citations import apa_segments
 
     entries = [(i, apa_segments(r.csl)) for i, r in enumerate(chosen, 1)]
     doc = Doc().add(References(entries, heading))
-    data = {
-        "references": [
-            {"number": i, "id": r.id, "apa": apa(r.csl), "csl": r.to_dict()}
-            for i, r in enumerate(chosen, 1)
-        ]
-    }
+    data = {"references": [reference_data(i, r) for i, r in enumerate(chosen, 1)]}
     return View(doc, data)
 
 
@@ -467,16 +490,21 @@ def highlight(text: str, terms: Sequence[str]) -> Line:
 
 
 def _hit_resources(kb: KnowledgeBase, result: Any) -> list[Resource]:
-    """Crisis help that belongs with these results: resource hits, or a crisis topic's lines."""
-    ids = [h.id for h in result.results if h.kind == "resource"]
+    """Help that belongs with these results: the resources found, then every other resource
+    (national or local) that shares their concerns or the crisis concerns of the best answer's
+    topic, so local crisis lines from packs appear beside the national ones."""
     by_id = {r.id: r for r in kb.resources()}
-    chosen = [by_id[i] for i in ids if i in by_id]
-    if result.results and not chosen:
+    chosen = [by_id[h.id] for h in result.results if h.kind == "resource" and h.id in by_id]
+    concerns = {c for r in chosen for c in r.concerns}
+    if result.results:
         first = result.results[0]
         topic = kb.topic_by_id(first.topic) if first.topic else None
         if topic is not None:
-            chosen = crisis_resources(kb, topic.concerns)
-    return chosen
+            concerns |= CRISIS_CONCERNS.intersection(topic.concerns)
+    if not concerns:
+        return chosen
+    seen = {r.id for r in chosen}
+    return chosen + [r for r in kb.resources(sorted(concerns)) if r.id not in seen]
 
 
 def _notices(result: Any) -> list[str]:

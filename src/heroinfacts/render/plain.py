@@ -40,7 +40,7 @@ def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> li
     rest = " " * len(first) if rest is None else rest
     return textwrap.wrap(
         text, width=max(width, len(first) + 10), initial_indent=first, subsequent_indent=rest,
-        break_long_words=True, break_on_hyphens=False,
+        break_long_words=False, break_on_hyphens=False,  # URLs and checksums stay whole
     ) or [first.rstrip()]  # fmt: skip
 
 
@@ -65,8 +65,8 @@ def _block(block: Block, width: int, ascii_only: bool) -> list[str]:
         return _table(block, width)
     if isinstance(block, Callout):
         out = _wrap(clean(block.title), width)
-        for inner in block.body:
-            out += _block(inner, width - 2, ascii_only)
+        for inner in block.body:  # the body indented under its title
+            out += [f"  {line}" if line else line for line in _block(inner, width - 2, ascii_only)]
         return out
     if isinstance(block, References):
         out = _wrap(clean(block.title), width)

@@ -76,18 +76,62 @@ def _text(line: Line, base: str = "") -> Text:
     return out
 
 
-def _grid(rows: list[tuple[Text, Text]]) -> RenderableType:
+def _grid(rows: list[tuple[Text, Text]], key_width: int | None = None) -> RenderableType:
     from rich.table import Table as RTable
 
-    grid = RTable.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
+    grid = RTable.grid(padding=(0, 1) if key_width is None else (0, 2))
+    grid.add_column(no_wrap=True, width=key_width)
     grid.add_column(overflow="fold")
     for a, b in rows:
         grid.add_row(a, b)
     return grid
 
 
-def _block(block: Block, ascii_only: bool) -> RenderableType:
+def _table(table: Table, width: int) -> RenderableType:
+    """Two columns like the plain renderer's: a key column at most a third of the width; a key
+    longer than that gets a line of its own, with its value below at the value column."""
+    from rich.console import Group
+    from rich.padding import Padding
+
+    rows = [(_text(row[0]), _text(row[1])) for row in table.rows]
+    key_w = min(max((k.cell_len for k, _ in rows), default=0), width // 3)
+    parts: list[RenderableType] = []
+    run: list[tuple[Text, Text]] = []
+    for key, value in rows:
+        if key.cell_len <= key_w:
+            run.append((key, value))
+            continue
+        if run:
+            parts.append(_grid(run, key_w))
+            run = []
+        value.overflow = "fold"
+        parts += [key, Padding(value, (0, 0, 0, key_w + 2))]
+    if run:
+        parts.append(_grid(run, key_w))
+    return Group(*parts)
+
+
+def _callout(block: Callout, ascii_only: bool, width: int) -> RenderableType:
+    """A panel; a title too long for the top border becomes the first line inside instead
+    (rich would cut it short)."""
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    title = Text(clean(block.title), style="bold")
+    body = [_block(b, ascii_only, width - 4) for b in block.body]
+    fits = title.cell_len + 6 <= width
+    return Panel(
+        Group(*body) if fits else Group(title, *body),
+        title=title if fits else None,
+        title_align="left",
+        border_style=TONE.get(block.tone, ""),
+        box=box.ASCII if ascii_only else box.ROUNDED,
+    )
+
+
+def _block(block: Block, ascii_only: bool, width: int = 80) -> RenderableType:
     from rich.text import Text
 
     if isinstance(block, Title):
@@ -115,19 +159,9 @@ def _block(block: Block, ascii_only: bool) -> RenderableType:
         t.append("  " + clean(block.wording), style="italic")
         return t
     if isinstance(block, Table):
-        return _grid([(_text(row[0]), _text(row[1])) for row in block.rows])
+        return _table(block, width)
     if isinstance(block, Callout):
-        from rich import box
-        from rich.console import Group
-        from rich.panel import Panel
-
-        return Panel(
-            Group(*(_block(b, ascii_only) for b in block.body)),
-            title=Text(clean(block.title), style="bold"),
-            title_align="left",
-            border_style=TONE.get(block.tone, ""),
-            box=box.ASCII if ascii_only else box.ROUNDED,
-        )
+        return _callout(block, ascii_only, width)
     if isinstance(block, References):
         rows = []
         for n, segs in block.entries:
@@ -149,4 +183,4 @@ def render(doc: Doc, con: Any, ascii_only: bool = False) -> None:
     for i, block in enumerate(doc.blocks):
         if i:
             con.print()
-        con.print(_block(block, ascii_only))
+        con.print(_block(block, ascii_only, con.width))
