@@ -90,10 +90,16 @@ def write(text: str) -> None:
     sys.stdout.flush()
 
 
+#: Characters JSON may carry raw but a terminal would act on: C1 controls, bidi overrides,
+#: zero-width marks, line and paragraph separators. emit_json writes them as \uXXXX.
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def emit_json(data: Any) -> None:
-    """Exactly one JSON document on stdout."""
+    """Exactly one JSON document on stdout; nothing in it can act on a terminal."""
     ascii_only = not _can_encode(sys.stdout, "é●")
-    write(json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
+    write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 #: Typographic characters and their ASCII stand-ins, one for one so that layouts keep their

@@ -130,10 +130,26 @@ class _Invalid(Exception):
 # --- field checkers: each takes a raw value and returns the clean one or raises _Invalid -------
 
 
+def _show(v: Any) -> str:
+    """``repr(v)`` for a message; an integer too long to print is described instead."""
+    try:
+        return repr(v)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        return "<a number too long to print>"
+
+
+def _label(v: Any) -> str:
+    """``str(v)`` for a key in a path or a hint, never raising."""
+    return v if isinstance(v, str) else _show(v)
+
+
 def _str(v: Any) -> str:
     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         raise _Invalid(f"must be text, not {_kind(v)}")
-    s = str(v).strip()
+    try:
+        s = str(v).strip()
+    except ValueError:  # an integer of more than 4300 digits
+        raise _Invalid("must be text, not a number too long to print") from None
     if not s:
         raise _Invalid("must not be empty")
     return s
@@ -147,6 +163,8 @@ def _id(v: Any) -> str:
 
 
 def _date(v: Any) -> str:
+    if isinstance(v, _dt.datetime):
+        raise _Invalid(f"{v.isoformat()!r} is a date and a time: write the date only, YYYY-MM-DD")
     if isinstance(v, _dt.date):
         return v.isoformat()
     s = _str(v)
@@ -210,7 +228,7 @@ def _csl_date(v: Any) -> dict[str, Any]:
         ):
             raise _Invalid("each date in date-parts is [year], [year, month] or [year, month, day]")
         if (len(p) > 1 and not 1 <= p[1] <= 12) or (len(p) > 2 and not 1 <= p[2] <= 31):
-            raise _Invalid(f"{p} is not a real date")
+            raise _Invalid(f"{_show(p)} is not a real date")
     return dict(v)
 
 
@@ -219,7 +237,7 @@ def _author(v: Any) -> dict[str, str]:
         raise _Invalid("must be {family, given} or {literal}")
     keys = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
     if set(v) - keys:
-        raise _Invalid(f"has unknown keys: {', '.join(sorted(set(v) - keys))}")
+        raise _Invalid(f"has unknown keys: {', '.join(sorted(map(_label, set(v) - keys)))}")
     if "literal" not in v and "family" not in v:
         raise _Invalid("needs `family` (with `given`) or `literal`")
     return {k: _str(x) for k, x in v.items()}
@@ -359,15 +377,18 @@ class _Checker:
         self.files = files
         # (file index, path, message, line when already known)
         self.raw_problems: list[tuple[int, tuple[str | int, ...], str, int | None]] = []
-        self._finders: dict[int, dict[tuple[str | int, ...], int]] = {}
+        self._lines: dict[int, dict[tuple[str | int, ...], int]] = {}
+        self._roots: dict[int, Any] = {}  # composed once per file, only when a problem needs it
 
     def problem(self, loc: Loc, message: str) -> None:
         self.raw_problems.append((loc[0], loc[1], message, None))
 
     def line(self, loc: Loc) -> int:
-        cache = self._finders.setdefault(loc[0], {})
+        cache = self._lines.setdefault(loc[0], {})
         if loc[1] not in cache:
-            cache[loc[1]] = yamlio.line_of(self.files[loc[0]].raw, loc[1])
+            if loc[0] not in self._roots:
+                self._roots[loc[0]] = yamlio.compose(self.files[loc[0]].raw)
+            cache[loc[1]] = yamlio.line_in(self._roots[loc[0]], loc[1])
         return cache[loc[1]]
 
     def where(self, loc: Loc) -> str:
@@ -382,9 +403,10 @@ class _Checker:
         ok = True
         for key in value:
             if key not in spec:
-                hint = _close(str(key), spec)
+                hint = _close(_label(key), spec)
                 self.problem(
-                    (loc[0], (*loc[1], str(key))), f"{what} has an unknown key {key!r}{hint}"
+                    (loc[0], (*loc[1], _label(key))),
+                    f"{what} has an unknown key {_show(key)}{hint}",
                 )
                 ok = False
         for key, (check, required) in spec.items():
@@ -414,6 +436,49 @@ def _describe(section: str, entry: Any, index: int) -> str:
     return f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} {index + 1} in {section}"
 
 
+def parse(raw: bytes) -> Any:
+    """:func:`yamlio.parse`, with a value the YAML loader cannot build (a date such as
+    2026-13-45, an integer of more than 4300 digits) as a :class:`yamlio.YamlProblem` at its line,
+    never an exception of another kind."""
+    try:
+        return yamlio.parse(raw)
+    except (ValueError, OverflowError) as err:
+        line = _unbuildable_line(raw)
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise yamlio.YamlProblem(line, f"YAML error: a value cannot be read ({detail})") from None
+
+
+def _unbuildable_line(raw: bytes) -> int:
+    """The line of the first scalar that the safe loader cannot build; 1 when none is found."""
+    import yaml
+
+    try:
+        root = yaml.compose(
+            yamlio.decode(raw), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+    except Exception:  # the loader failed for another reason: say line 1
+        return 1
+    builder = yaml.SafeLoader("")
+    todo, seen, found = [root], set(), []
+    while todo:
+        node = todo.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            make = builder.yaml_constructors.get(node.tag)
+            try:
+                if make is not None:
+                    make(builder, node)
+            except Exception:
+                found.append(node.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
+    return min(found, default=1)
+
+
 def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem]]:
     """Check ``files`` together and build their records; problems are sorted by file and line."""
     ck = _Checker(files)
@@ -428,7 +493,7 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
 
     for fi, sf in enumerate(files):
         try:
-            doc = yamlio.parse(sf.raw)
+            doc = parse(sf.raw)
         except yamlio.YamlProblem as err:
             ck.raw_problems.append((fi, (), err.message, err.line or 1))
             continue
@@ -442,12 +507,13 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
         for key in doc:
             if key not in TOP_LEVEL:
                 ck.problem(
-                    (fi, (str(key),)), f"unknown top-level key {key!r}{_close(str(key), TOP_LEVEL)}"
+                    (fi, (_label(key),)),
+                    f"unknown top-level key {_show(key)}{_close(_label(key), TOP_LEVEL)}",
                 )
         if doc.get("schema") != SCHEMA_VERSION:
             ck.problem(
                 (fi, ("schema",)),
-                f"`schema` must be {SCHEMA_VERSION} (this file says {doc.get('schema')!r})",
+                f"`schema` must be {SCHEMA_VERSION} (this file says {_show(doc.get('schema'))})",
             )
         bundle = ck.mapping(doc.get("bundle"), BUNDLE, (fi, ("bundle",)), "bundle")
         if bundle is not None:
@@ -588,7 +654,9 @@ def _finish(
         for j, raw in enumerate(entry["facts"]):
             floc: Loc = (fi, (*path, "facts", j))
             fwhat = (
-                f"fact {raw.get('id')!r}" if isinstance(raw, dict) else f"fact {j + 1} of {what}"
+                f"fact {_show(raw.get('id'))}"
+                if isinstance(raw, dict)
+                else f"fact {j + 1} of {what}"
             )
             fact = ck.mapping(raw, FACT, floc, fwhat)
             if fact is None:
