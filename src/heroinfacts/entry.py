@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 from typing import Any
 
@@ -35,6 +34,13 @@ def _silence_stdout() -> None:
         pass
 
 
+def _is_database_error(err: BaseException) -> bool:
+    """``isinstance(err, sqlite3.DatabaseError)``, without importing sqlite3 (~4 ms) on the
+    paths that never use it: if it was never imported, no SQLite error can have happened."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(err, sqlite3.DatabaseError)
+
+
 def main(app: Any) -> None:
     """Run ``app``; turn every failure into a message and a documented exit code."""
     _prepare_streams()
@@ -42,7 +48,9 @@ def main(app: Any) -> None:
     try:
         try:
             app(prog_name="heroinfacts")
-        except sqlite3.DatabaseError:
+        except Exception as err:
+            if not _is_database_error(err):
+                raise
             # A damaged cache file: drop the caches and answer from the data itself.
             from .cache import clear
 

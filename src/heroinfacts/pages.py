@@ -1,62 +1,70 @@
 """Rendered pages, kept like man-db's cat pages: a repeat ``show`` on a terminal prints stored
 text without loading the data or importing rich.
 
-A page's key covers the topic name, the output mode (width, colour system), the fingerprint of
-every data file and the tool version, so a stored page is never stale.
+A page's key covers the topic name, the output mode (width, colour system), the identity of
+every data file and the tool version, so a stored page is never stale. Looking a page up needs
+only ``os`` (no pathlib, hashlib, sqlite3 or rich): see docs/performance.md.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import output
 from ._version import __version__
-from .cache import cache_dir, fingerprint
+from .cache import cache_location, data_key
 from .names import normalize
-from .sources import data_files
+from .sources import data_files, sha256
 
 #: Beyond this many stored pages, the oldest are removed.
 KEEP = 400
 
 
-def page_path(packs: Sequence[str], name: str, mode: output.Mode) -> Path:
-    fp = fingerprint(data_files(packs))
-    key = "\0".join(("show", normalize(name), mode.key, fp, __version__))
-    return cache_dir() / "pages" / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".txt")
+def page_path(packs: Sequence[str], name: str, mode: output.Mode) -> str:
+    key = "\0".join(("show", normalize(name), mode.key, data_key(data_files(packs)), __version__))
+    digest = sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return os.path.join(cache_location(), "pages", f"{digest}.txt")
+
+
+def lookup(packs: Sequence[str], name: str, mode: output.Mode) -> str | None:
+    """The stored page for ``name`` in ``mode``, or None."""
+    try:
+        with open(page_path(packs, name, mode), encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
 
 
 def show_cached(
     packs: Sequence[str], name: str, mode: output.Mode, render: Callable[[], str]
 ) -> None:
     """Print the stored page for ``name``, or ``render()`` it, print it and store it."""
-    path = page_path(packs, name, mode)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = None
+    text = lookup(packs, name, mode)
     if text:
         output.write(text)
         return
     text = render()
     output.write(text)
-    _store(path, text)
+    _store(page_path(packs, name, mode), text)
 
 
-def _store(path: Path, text: str) -> None:
+def _store(path: str, text: str) -> None:
+    import tempfile
+    from pathlib import Path
+
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".page-", suffix=".tmp")
+        where = os.path.dirname(path)
+        os.makedirs(where, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".page-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
         tmp = None
-        pages = list(path.parent.glob("*.txt"))
+        pages = list(Path(where).glob("*.txt"))
         if len(pages) > KEEP:
             pages.sort(key=lambda p: p.stat().st_mtime)
             for old in pages[: len(pages) - KEEP]:

@@ -3,46 +3,133 @@
 Packs come from ``--pack`` options, else ``HEROINFACTS_PACKS`` (a path list, ``os.pathsep``
 separated; set but empty means none), else ``packs = [...]`` in ``config.toml`` in the user config
 directory. The first of those that is given wins: flag > environment > config.
+
+Everything here runs at every start, so it keeps to ``os`` (no pathlib, platformdirs, hashlib or
+importlib.resources on the common path: together ~10 ms; see docs/performance.md).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem, UsageError
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
+    from pathlib import Path
 
 PACKS_ENV = "HEROINFACTS_PACKS"
 CONFIG_ENV = "HEROINFACTS_CONFIG"
 SHIPPED_NAME = "facts.yaml"
 SHIPPED_BUNDLE_ID = "heroinfacts-core"
+APP_NAME = "heroinfacts"
 
 
-@dataclass(frozen=True)
+def sha256(data: bytes = b"") -> Any:
+    """``hashlib.sha256(data)``, from CPython's own SHA-2 module when there is one.
+
+    The same digest; ``import hashlib`` loads OpenSSL, which costs 2-4 ms at every start.
+    """
+    if not _SHA256:
+        for name in ("_sha2", "_sha256"):  # Python 3.12+, then 3.10-3.11
+            try:
+                _SHA256.append(__import__(name).sha256)
+                break
+            except (ImportError, AttributeError):
+                continue
+        else:
+            import hashlib
+
+            _SHA256.append(hashlib.sha256)
+    return _SHA256[0](data)
+
+
+_SHA256: list[Callable[[bytes], Any]] = []
+
+
+_XDG = {"cache": ("XDG_CACHE_HOME", "~/.cache"), "config": ("XDG_CONFIG_HOME", "~/.config")}
+
+
+def user_dir(kind: str) -> str:
+    """``platformdirs.user_{kind}_dir("heroinfacts")`` for ``kind`` "cache" or "config".
+
+    On Linux, where every platformdirs version agrees (an absolute ``XDG_*_HOME``, or none and an
+    absolute ``HOME``), the path is worked out here; importing platformdirs costs 5-10 ms.
+    Everything else (other systems, Android, a relative XDG variable) asks platformdirs.
+    """
+    var, default = _XDG[kind]
+    if (
+        sys.platform.startswith("linux")
+        and not hasattr(sys, "getandroidapilevel")
+        and "ANDROID_DATA" not in os.environ
+    ):
+        xdg = os.environ.get(var, "")
+        if os.path.isabs(xdg):
+            return os.path.join(xdg, APP_NAME)
+        if not xdg.strip() and os.path.isabs(os.environ.get("HOME", "")):
+            return os.path.join(os.path.expanduser(default), APP_NAME)
+    import platformdirs
+
+    found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
+    return found
+
+
 class DataFile:
-    """A data file to load: how to name it, how to read it, and a cheap identity for the cache."""
+    """A data file to load: how to name it, how to read it, and a cheap identity for the cache.
 
+    Immutable, compared and hashed by its fields, like a frozen dataclass; written out by hand
+    because ``@dataclass(frozen=True)`` costs ~0.5 ms at every start.
+    """
+
+    __slots__ = ("name", "path", "shipped")
     name: str
     shipped: bool
-    path: Path | None  # None when the file lives inside a zip (zipapp)
+    path: str | None  # None when the file lives inside a zip (zipapp)
+
+    def __init__(self, name: str, shipped: bool, path: str | None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "shipped", shipped)
+        object.__setattr__(self, "path", path)
+
+    def _fields(self) -> tuple[str, bool, str | None]:
+        return (self.name, self.shipped, self.path)
+
+    def __repr__(self) -> str:
+        return f"DataFile(name={self.name!r}, shipped={self.shipped!r}, path={self.path!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, DataFile)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def read(self) -> bytes:
         if self.path is not None:
-            return self.path.read_bytes()
+            with open(self.path, "rb") as fh:
+                return fh.read()
         return _shipped_resource().read_bytes()
 
     def identity(self) -> str:
         """Changes whenever the file's content may have changed (stat data, or a hash in a zip)."""
         if self.path is None:
-            return "sha256:" + hashlib.sha256(self.read()).hexdigest()
-        st = self.path.stat()
+            return "sha256:" + str(sha256(self.read()).hexdigest())
+        st = os.stat(self.path)
         return f"{self.path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
@@ -54,14 +141,19 @@ def _shipped_resource() -> Traversable:
 
 def shipped() -> DataFile:
     """The knowledge base inside the installed package (or a zipapp)."""
+    installed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", SHIPPED_NAME)
+    if os.path.isfile(installed):  # an ordinary install: no importlib.resources needed
+        return DataFile("data/facts.yaml", True, installed)
+    from pathlib import Path
+
     res = _shipped_resource()
     if isinstance(res, Path):
         if res.is_file():
-            return DataFile("data/facts.yaml", True, res)
+            return DataFile("data/facts.yaml", True, str(res))
         # A source checkout run without installing: the data stays at the repository's top.
         dev = Path(__file__).resolve().parents[2] / "data" / SHIPPED_NAME
         if dev.is_file():
-            return DataFile("data/facts.yaml", True, dev)
+            return DataFile("data/facts.yaml", True, str(dev))
         raise DataError(
             [Problem(str(res), 0, "the shipped data is missing: reinstall heroinfacts")]
         )
@@ -71,6 +163,7 @@ def shipped() -> DataFile:
 def shipped_checksum_recorded() -> str | None:
     """The SHA-256 recorded beside the shipped data at build time, if present."""
     from importlib.resources import files
+    from pathlib import Path
 
     res = files("heroinfacts") / "data" / (SHIPPED_NAME + ".sha256")
     try:
@@ -85,21 +178,34 @@ def shipped_checksum_recorded() -> str | None:
 
 def pack_file(path: str | os.PathLike[str]) -> DataFile:
     """A local pack given by path; :class:`UsageError` if it is missing or not a file."""
-    p = Path(path).expanduser()
-    if not p.exists():
+    p = os.path.expanduser(os.fspath(path))
+    if not os.path.exists(p):
         raise DataError([Problem(str(path), 0, "no such file: check the pack's path")])
-    if not p.is_file():
+    if not os.path.isfile(p):
         raise DataError([Problem(str(path), 0, "this is a directory, not a pack file")])
-    return DataFile(str(path), False, p.absolute())
+    return DataFile(str(path), False, os.path.abspath(p))
 
 
 def config_path() -> Path:
+    from pathlib import Path
+
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    from platformdirs import user_config_dir
+    return Path(user_dir("config")) / "config.toml"
 
-    return Path(user_config_dir("heroinfacts")) / "config.toml"
+
+def path_str(path: str) -> str:
+    """``str(pathlib.Path(path))`` without importing pathlib (on POSIX systems)."""
+    if os.sep != "/":
+        from pathlib import Path
+
+        return str(Path(path))
+    stripped = path.lstrip("/")
+    slashes = len(path) - len(stripped)
+    root = "//" if slashes == 2 else "/" if slashes else ""  # POSIX keeps exactly two
+    parts = [p for p in stripped.split("/") if p and p != "."]
+    return root + "/".join(parts) or "."
 
 
 def configured_packs(flags: Sequence[str] = ()) -> tuple[list[str], str]:
@@ -109,15 +215,26 @@ def configured_packs(flags: Sequence[str] = ()) -> tuple[list[str], str]:
     env = os.environ.get(PACKS_ENV)
     if env is not None:
         return [p for p in env.split(os.pathsep) if p.strip()], "environment"
-    cfg = config_path()
+    env_cfg = os.environ.get(CONFIG_ENV)
+    where = env_cfg if env_cfg else os.path.join(user_dir("config"), "config.toml")
     try:
-        raw = cfg.read_bytes()
+        with open(path_str(where), "rb") as fh:  # the file config_path() names
+            raw = fh.read()
     except OSError:
         return [], "none"
+    from pathlib import Path
+
+    cfg = config_path()
     try:
         import tomllib  # type: ignore[import-not-found,unused-ignore]
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+        try:
+            import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ModuleNotFoundError:  # a zipapp built without it
+            raise UsageError(
+                f"{cfg}: reading config.toml needs Python 3.11 or the tomli package; "
+                "give packs with --pack or HEROINFACTS_PACKS instead"
+            ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

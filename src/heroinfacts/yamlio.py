@@ -2,14 +2,29 @@
 
 The fast path parses with PyYAML's C loader and keeps no positions. Positions are found only when
 something is wrong: :func:`line_of` composes the document again and walks to the offending value.
+
+Speed (see docs/performance.md). ``yaml.load`` composes the whole document into a tree of nodes
+(each with two position marks) before it builds a single dict, and the cyclic garbage collector
+walks that growing heap again and again: a 100,000-topic pack took ~80 s and 3 GB. :func:`parse`
+instead builds the dicts and lists straight from libyaml's event stream, with the collector
+paused, and reads the bytes through a small reader that reports progress. It handles the plain
+documents data files are made of; anything else (anchors, aliases, explicit collection tags,
+merge keys, odd keys, several documents, deep nesting, any error) makes it stop and the
+document is parsed again by the original loader, so results and error messages are exactly
+those of the loader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import yaml
+from yaml import events as _ev
+from yaml.nodes import ScalarNode
 
 try:  # the C parser is several times faster; PyYAML wheels ship it
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -59,11 +74,183 @@ def decode(raw: bytes) -> str:
         raise YamlProblem(line, "the file is not valid UTF-8: save it as UTF-8 text") from None
 
 
+#: ``(bytes read, bytes in all)`` while :func:`parse` reads a document (set by the cache builder);
+#: each parse ends with exactly one call where the two are equal, whatever happens.
+ReadProgress = Callable[[int, int], None]
+_READ_PROGRESS: ContextVar[ReadProgress | None] = ContextVar("hf_read_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting(callback: ReadProgress) -> Iterator[None]:
+    """Within the block, :func:`parse` calls ``callback(done, total)`` as it reads bytes."""
+    token = _READ_PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _READ_PROGRESS.reset(token)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building big data makes it rescan the heap often.
+
+    The records built here hold no reference cycles, so nothing is left for it to free.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _Reader:
+    """A file-like view of the bytes for the C parser that reports how far it has read."""
+
+    STEP = 1 << 20  # report at most once a MiB
+
+    def __init__(self, data: bytes, report: ReadProgress | None) -> None:
+        self.view = memoryview(data)
+        self.total = len(data)
+        self.pos = 0
+        self.report = report
+        self.next_report = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self.pos
+        end = self.total if size < 0 else min(self.total, start + size)
+        self.pos = end
+        if self.report is not None and self.next_report <= end < self.total:
+            self.next_report = end + self.STEP
+            self.report(end, self.total)  # parse() reports the end itself, once
+        return bytes(self.view[start:end])
+
+
+class _Bail(Exception):
+    """The fast path met something it leaves to the original loader."""
+
+
+_EMPTY = "the file is empty: it needs at least `schema` and `bundle`"
+_STR = "tag:yaml.org,2002:str"
+_KEY_TAGS_REFUSED = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_MAX_DEPTH = 64
+
+
+def _fast_parse(data: bytes, report: ReadProgress | None = None) -> Any:
+    """The document built from libyaml's events, or :class:`_Bail` (or any error) when the
+    original loader must decide. ``data`` is UTF-8 without a byte order mark."""
+    if _Base is yaml.SafeLoader:  # no libyaml: the pure-Python loader is the only one
+        raise _Bail
+    loader = _Base(_Reader(data, report))
+    try:
+        get: Callable[[], Any] = loader.get_event
+        resolve: Callable[..., str] = loader.resolve
+        construct: Callable[..., Any] = loader.construct_object
+        constructed = loader.constructed_objects
+        resolvers = loader.yaml_implicit_resolvers
+        firsts = frozenset(k for k in resolvers if k)
+        may_resolve = None in resolvers  # a resolver for any first character: always ask
+        scalar_t, map_t, seq_t = _ev.ScalarEvent, _ev.MappingStartEvent, _ev.SequenceStartEvent
+        end_ts = (_ev.MappingEndEvent, _ev.SequenceEndEvent)
+
+        if type(get()) is not _ev.StreamStartEvent:
+            raise _Bail
+        ev = get()
+        if type(ev) is _ev.StreamEndEvent:
+            return None  # no document at all
+        if type(ev) is not _ev.DocumentStartEvent:
+            raise _Bail
+        stack: list[tuple[Any, bool, Any, bool]] = []
+        root: Any = None
+        cur: Any = None  # the open dict or list
+        is_map = False
+        key: Any = None
+        has_key = False
+        while True:
+            ev = get()
+            t = type(ev)
+            value: Any
+            if t is scalar_t:
+                if ev.anchor is not None:
+                    raise _Bail
+                value = ev.value
+                tag = ev.tag
+                if tag is None or tag == "!":
+                    implicit = ev.implicit
+                    if implicit[0] and value and value[0] not in firsts and not may_resolve:
+                        tag = _STR
+                    else:
+                        tag = resolve(ScalarNode, value, implicit)
+                elif is_map and not has_key:
+                    raise _Bail  # an explicitly tagged key: leave it to the loader
+                if is_map and not has_key and tag in _KEY_TAGS_REFUSED:
+                    raise _Bail  # merge keys (<<) and value keys (=)
+                if tag != _STR:
+                    node = ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style)
+                    value = construct(node, deep=True)
+                    constructed.pop(node, None)
+            elif t is map_t or t is seq_t:
+                if ev.anchor is not None or not (ev.tag is None or ev.tag == "!"):
+                    raise _Bail
+                stack.append((cur, is_map, key, has_key))
+                if len(stack) > _MAX_DEPTH:
+                    raise _Bail
+                is_map = t is map_t
+                cur = {} if is_map else []
+                has_key = False
+                continue
+            elif t in end_ts:
+                value = cur
+                cur, is_map, key, has_key = stack.pop()
+            elif t is _ev.DocumentEndEvent:
+                break
+            else:  # an alias, or anything unexpected
+                raise _Bail
+            if cur is None:
+                root = value
+            elif not is_map:
+                cur.append(value)
+            elif has_key:
+                cur[key] = value
+                has_key = False
+            else:
+                if isinstance(value, (dict, list)):
+                    raise _Bail  # a collection as a key: the loader reports it
+                key = value
+                has_key = True
+        if type(get()) is not _ev.StreamEndEvent:
+            raise _Bail  # several documents: the loader reports it
+        return root
+    finally:
+        loader.dispose()
+
+
 def parse(raw: bytes) -> Any:
     """Parse one YAML document from ``raw``; raise :class:`YamlProblem` on anything wrong."""
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(1, f"the file is larger than {MAX_BYTES // 2**20} MiB")
-    text = decode(raw)
+    report = _READ_PROGRESS.get()
+    try:
+        if len(raw) > MAX_BYTES:
+            raise YamlProblem(1, f"the file is larger than {MAX_BYTES // 2**20} MiB")
+        decode(raw)  # refuses binary and non-UTF-8 files, with the line
+        body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw  # what decode() keeps, as UTF-8
+        with gc_paused():
+            try:
+                data = _fast_parse(body, report)
+            except Exception:  # anything unusual: the original loader decides and words the error
+                pass
+            else:
+                if data is None:
+                    raise YamlProblem(1, _EMPTY)
+                return data
+            return _parse_slow(decode(raw))
+    finally:
+        if report is not None:
+            report(len(raw), len(raw))
+
+
+def _parse_slow(text: str) -> Any:
+    """The original loader: composes the document, then refuses aliases while constructing."""
     try:
         loader = _Loader(text)
         try:
@@ -78,18 +265,30 @@ def parse(raw: bytes) -> Any:
     except RecursionError:
         raise YamlProblem(1, "the YAML is nested too deeply") from None
     if data is None:
-        raise YamlProblem(1, "the file is empty: it needs at least `schema` and `bundle`")
+        raise YamlProblem(1, _EMPTY)
     return data
 
 
+def compose(raw: bytes) -> yaml.Node | None:
+    """The node tree of ``raw`` (with positions), or None when it cannot be composed."""
+    try:
+        return yaml.compose(decode(raw), Loader=_Base)
+    except (yaml.YAMLError, YamlProblem, RecursionError):
+        return None
+
+
 def line_of(raw: bytes, path: Path) -> int:
-    """The 1-based line of the value at ``path`` (keys and list indexes) in ``raw``.
+    """The 1-based line of the value at ``path`` (keys and list indexes) in ``raw``."""
+    return line_in(compose(raw), path)
+
+
+def line_in(root: yaml.Node | None, path: Path) -> int:
+    """The 1-based line of the value at ``path`` in a composed tree (see :func:`compose`).
 
     Falls back to the nearest enclosing value that exists; 1 when nothing can be found.
     """
-    try:
-        node = yaml.compose(decode(raw), Loader=_Base)
-    except (yaml.YAMLError, YamlProblem, RecursionError):
+    node = root
+    if node is None:
         return 1
     line = 1
     for step in path:
