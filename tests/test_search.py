@@ -176,6 +176,139 @@ def test_a_title_match_beats_a_mention_in_a_fact() -> None:
     assert _ids(ask(kb, "what is zorb"))[0] == "fact:zorblax-is-made-up"  # through its topic
 
 
+# --- ask: the question's subject, its lead, lists, nothing ------------------------------------
+
+
+LEAD_PACK = """\
+schema: 1
+bundle: {id: lead-pack, title: Lead pack, version: 1.0.0, language: en,
+  reviewed: 2026-11-26, license: CC0, disclaimer: Test data.}
+references: []
+topics:
+  - id: is-quux-a-blorb
+    title: Is quux a blorb?
+    aliases: [quux blorb]
+    summary: Not quite. Quux acts like a blorb.
+    facts:
+      - {id: quux-not-quite-a-blorb, text: Not quite. Quux is a flim that acts like one.,
+         cites: [article]}
+      - {id: people-call-quux-a-blorb, text: People sometimes call quux a blorb. A blorb a
+           blorb a blorb., cites: [article]}
+      - {id: quux-is-purple, text: Quux is purple when it is cold., cites: [article]}
+"""
+
+
+def test_a_question_that_names_a_topic_gets_its_lead() -> None:
+    kb = _kb_from(("lead.yaml", LEAD_PACK))
+    # The second fact says "blorb" more often, but the question is the topic's own title.
+    for q in ("is quux a blorb", "quux blorb?", "Is quux a blorb or not"):
+        assert _ids(ask(kb, q))[:2] == [
+            "fact:quux-not-quite-a-blorb",
+            "fact:people-call-quux-a-blorb",
+        ], q
+    # A fact of the topic that says more of the question in its own words comes first.
+    assert _ids(ask(kb, "is quux purple"))[0] == "fact:quux-is-purple"
+
+
+def test_shipped_topic_leads_answer_their_questions(kb: KnowledgeBase) -> None:
+    cases = {
+        "is heroin a depressant": "heroin-not-a-classic-depressant",
+        "is smack a downer": "heroin-not-a-classic-depressant",
+        "herion depresant": "heroin-not-a-classic-depressant",
+        "is heroin legal": "heroin-is-schedule-i",
+        "can heroin kill you": "opioids-can-cause-respiratory-depression",
+        "how do i get clean": "help-exists-do-not-wait",  # "get clean": alias "getting clean"
+        "whats the difference between depression and depressant": "two-meanings-of-depression",
+        "is heroin an opioid": "heroin-is-an-opioid",  # the topic's fact that says it all
+        "what is 988": "lifeline-988",
+    }
+    for q, fact in cases.items():
+        assert _ids(ask(kb, q))[0] == f"fact:{fact}", q
+
+
+def test_lead_answers_are_scored_in_order(kb: KnowledgeBase) -> None:
+    for q in ("is heroin a depressant", "signs someone is depressed", "what is 988"):
+        scores = [h.score for h in ask(kb, q).results]
+        assert scores == sorted(scores, reverse=True), q
+        assert all(math.isfinite(s) for s in scores)
+
+
+def test_signs_questions_are_answered_by_a_list(kb: KnowledgeBase) -> None:
+    for q in (
+        "signs someone is depressed",
+        "symptoms of depression",
+        "how do i know if im depressed",
+    ):
+        result = ask(kb, q)
+        best = result.results[0]
+        assert (best.kind, best.id) == ("list", "signs-of-depression"), q
+        assert best.topic is None and best.title == "Signs of depression"
+        assert best.text.startswith("Signs of depression: feeling low") and "hopeless" in best.text
+        assert best.citations == tuple(kb.sign_list("signs-of-depression").cites)
+        # the list's crisis concerns bring the help resource along, last
+        assert result.results[-1].kind == "resource" and len(result.results) <= S.ASK_FACTS
+    # a question that does not ask for signs is answered by a fact, even if a list matches
+    assert ask(kb, "does heroin help with pain").results[0].kind == "fact"
+    assert ask(kb, "what is depression").results[0].id == "depression-is-a-mood-disorder"
+
+
+def test_two_drugs_make_a_mixing_question_only_when_joined(kb: KnowledgeBase) -> None:
+    mixing = "opioids-rarely-depressant-unless-high-dose-or-mixed"
+    for q in (
+        "sleeping pills and heroin",
+        "can i take ambien with dope",
+        "xannies and dope together",
+    ):
+        assert ask(kb, q).results[0].id == mixing, q
+    assert ask(kb, "is xanax an opioid").results[0].topic == "cns-depressants"
+
+
+def test_questions_about_what_the_data_lacks_find_nothing(kb: KnowledgeBase) -> None:
+    for q in ("what is fentanyl", "can i drink alcohol on heroin", "can you smoke heroin"):
+        result = ask(kb, q)
+        assert result.results == () and result.suggestions, q
+        assert result.to_dict()["suggestions"] == list(result.suggestions)
+    # the pages the known words found come first among the suggestions
+    assert ask(kb, "can you smoke heroin").suggestions[0] == "heroin"
+    # ... but an unknown word beside a known subject still gets a related general answer
+    assert ask(kb, "is alcohol a depressant").results[0].topic == "cns-depressants"
+
+
+def test_words_of_time_and_verbs_do_not_mislead(kb: KnowledgeBase) -> None:
+    assert ask(kb, "how long does heroin withdrawal last").results[0].topic == (
+        "tolerance-and-withdrawal"
+    )
+    assert ask(kb, "can you get hooked on smack the first time").results[0].topic == "addiction"
+    assert ask(kb, "does heroin help with pain").results[0].id == "heroin-dulls-pain-and-slows-body"
+    assert ask(kb, "im scared my son is using heroin what do i do").results[0].topic == (
+        "getting-help"
+    )
+
+
+def test_aliases_match_other_forms_of_their_words(kb: KnowledgeBase) -> None:
+    assert S._analyze(kb.conn, "get clean", True).groups[0].clauses[0] == (("get", "clean"),)
+    assert ask(kb, "how do i get clean").results[0].topic == "getting-help"
+    assert ask(kb, "i feel down all the time").results  # "feeling down"
+
+
+def test_eval_accepts_nothing_as_an_answer(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        "queries:\n"
+        "  - {q: what is fentanyl, expect: {kind: nothing}}\n"
+        "  - q: is heroin legal\n"
+        "    expect: [{kind: nothing}, {kind: fact, id: heroin-is-schedule-i}]\n"
+        "  - {q: what is gaba, expect: {kind: nothing}}\n",
+        encoding="utf-8",
+    )
+    report = evaluate(kb, load_cases(path))
+    assert [o.rank for o in report.outcomes] == [1, 1, None]
+    with pytest.raises(ValueError, match="needs `kind` and `id`"):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("queries:\n  - {q: x, expect: {kind: fact}}\n", encoding="utf-8")
+        load_cases(bad)
+
+
 # --- query understanding ----------------------------------------------------------------------
 
 
@@ -232,6 +365,7 @@ def test_question_words_are_dropped() -> None:
         ("thinking about hurting myself", "lifeline-988"),
         ("I've been having suicidal thoughts", "lifeline-988"),
         ("suicde hotline", "lifeline-988"),
+        ("i keep thinking about death", "lifeline-988"),
         ("my friend overdosed what do i do", "poison-help"),
         ("is my buddy ODing", "poison-help"),
         ("he took too much and is not breathing", "poison-help"),

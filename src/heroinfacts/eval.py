@@ -8,6 +8,8 @@ The default question set is ``tests/queries.yaml`` of the source checkout. Each 
 ``{q: question, expect: {kind, id}}``; ``expect`` may be a list of such mappings and ``id`` a
 list of acceptable ids. An answer matches an expectation of its kind and id; an expectation of
 ``kind: topic`` also matches any fact of that topic (and ``kind: list`` any item of that list).
+``{kind: nothing}`` (no ``id``) says that finding nothing is a right answer, for a question the
+knowledge base has no fact about: an empty answer then counts as right at rank 1.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ BAR_RECALL_AT_1 = 0.9
 BAR_RECALL_AT_3 = 1.0
 
 Expect = list[tuple[str, frozenset[str]]]  # (kind, acceptable ids)
+#: The expectation kind that an empty answer matches.
+NOTHING = "nothing"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ def _expect(raw: Any, where: str) -> Expect:
     items = raw if isinstance(raw, list) else [raw]
     out: Expect = []
     for item in items:
+        if isinstance(item, dict) and item.get("kind") == NOTHING and "id" not in item:
+            out.append((NOTHING, frozenset()))
+            continue
         if not isinstance(item, dict) or "kind" not in item or "id" not in item:
             raise ValueError(f"{where}: `expect` needs `kind` and `id`")
         ids = item["id"] if isinstance(item["id"], list) else [item["id"]]
@@ -135,6 +142,8 @@ def evaluate(kb: KnowledgeBase, cases: Sequence[Case]) -> Report:
     for case in cases:
         result = ask(kb, case.question)
         rank = next((i for i, h in enumerate(result.results, 1) if matches(h, case.expect)), None)
+        if not result.results and any(kind == NOTHING for kind, _ in case.expect):
+            rank = 1
         got = [f"{h.kind}:{h.id}" for h in result.results]
         report.outcomes.append(Outcome(case, rank, got))
     return report
@@ -156,7 +165,9 @@ def format_report(report: Report) -> str:
         lines.append("")
         lines.append("misses (rank of the first right answer; - when not in the answers):")
         for o in report.misses:
-            want = ", ".join(f"{k}:{'|'.join(sorted(ids))}" for k, ids in o.case.expect)
+            want = ", ".join(
+                f"{k}:{'|'.join(sorted(ids))}" if ids else k for k, ids in o.case.expect
+            )
             lines.append(f"  [{o.rank or '-'}] {o.case.question!r}")
             lines.append(f"      want {want}")
             lines.append(f"      got  {', '.join(o.got) or '(nothing)'}")

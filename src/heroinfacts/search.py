@@ -29,15 +29,20 @@ through indexes and never loads the records into Python.
     puts the matching resource first.
 
 A query is read as words (question words dropped, see :func:`normalize_query`), unknown words
-are corrected, aliases are matched and expanded, and each concept becomes an OR-group of FTS5
-phrases; a "what is X" question also looks for "X is" / "called X", and "how many" for facts
-that state a proportion. Where the running Python's SQLite has no FTS5 (or
+are corrected, aliases are matched (by light stem, so "get clean" finds "getting clean") and
+expanded, and each concept becomes an OR-group of FTS5 phrases; a "what is X" question also
+looks for "X is" / "called X", "how many" for facts that state a proportion, "X vs Y" for facts
+that say how things differ, "what do i do" for help, and two drugs joined by "with" or "and" for
+what is known about mixing them; words of time ("how long", "the first time") are dropped.
+:func:`ask` then weighs the topics and lists found as the question's subject and answers with a
+topic's lead fact or a list (see :func:`ask`). Where the running Python's SQLite has no FTS5 (or
 ``HEROINFACTS_NO_FTS5=1`` is set), a plain word-overlap search over the same ``search_docs``
 rows is used instead, and the result carries a ``notice`` saying so.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -101,10 +106,11 @@ VOCAB_ROWS = 60_000  # rows whose text makes the spelling vocabulary (see _vocab
 FILLER = frozenset(
     """
     a about after again all also am an and any anything are as at be been being but by can
-    cant could did didnt do does doesnt doing dont else ever for from get gets getting got had
-    happen happened happens has have having he her here hers him his how i id if im in into is
-    isnt it its ive just know let like many me mean meaning means might much must my myself no
-    not of off on once or our out please really says she should so some someone something
+    cant could did didnt do does doesnt doing dont down else ever for from get gets getting got
+    had happen happened happens has have having he her here hers him his how i id if im in into
+    is isnt it its ive just know let like make makes many me mean meaning means might much must
+    my myself no not of off on once or our out please really says she should so some someone
+    something
     such tell than that thats the their them then there these they thing things this those to
     too up us very vs was wasnt we were what whats when where whether which while who whom whose
     why will with wont work works would yes you youre your yourself
@@ -121,7 +127,9 @@ _SUICIDE_PHRASES = [
         "no reason to live|dont want to live|dont want to be alive|do not want to live|"
         "not want to be here|hurt myself|hurting myself|harm myself|harming myself|self harm|"
         "self harming|self injury|cut myself|cutting myself|hang myself|shoot myself|"
-        "kms|unalive|unalive myself"
+        "kms|unalive|unalive myself|thinking about death|thinking about dying|"
+        "thoughts of death|thoughts of dying|think about death|think about dying|"
+        "dont want to wake up"
     ).split("|")
 ]
 _SUICIDE_PREFIXES = ("suicid", "selfharm")
@@ -162,9 +170,78 @@ _DEFINITION_STARTS = [
 ]
 #: Plain-English equivalents the texts use for a question's words (each is an alternative).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    w: ("cause", "trigger", "set off", "bring on", "lead to")
-    for w in ("cause", "causes", "caused", "causing")
+    **{
+        w: ("cause", "trigger", "set off", "bring on", "lead to")
+        for w in ("cause", "causes", "caused", "causing")
+    },
+    **{
+        w: (w, "disorder", "disorders")
+        for w in ("illness", "illnesses", "disease", "diseases", "condition", "conditions")
+    },
+    **{
+        w: (w, "prescription", "medical use")
+        for w in ("prescribe", "prescribed", "prescribes", "prescribing")
+    },
+    **{w: (w, "medical", "medicine", "medicines") for w in ("medicine", "medicines", "medical")},
+    **{
+        w: (w, "harm", "harms", "risk", "risks", "dangerous", "dangerously")
+        for w in ("dangerous", "danger", "dangers", "bad", "harmful", "risky", "unhealthy")
+    },
 }
+#: A question that compares two things ("depression vs depressant", "what is the difference")
+#: prefers a fact that says how they differ: these words stand for that, as one concept.
+_COMPARE_WORDS = frozenset(
+    "vs versus difference differences different differ differs compare compared comparison "
+    "same".split()
+)
+COMPARE: tuple[str, ...] = ("same", "difference", "different", "differ")
+#: A question asking for signs or symptoms is answered by a list (a checklist) where one matches.
+_SIGNS_WORDS = frozenset("sign signs symptom symptoms".split())
+_SIGNS_PHRASES = [
+    p.split()
+    for p in (
+        "how do i know|how can i tell|how do you know|how can you tell|how to tell|how to know|"
+        "how would i know|how would you know|how do i tell|warning signs|am i"
+    ).split("|")
+]
+#: Words that join two drugs in a question about taking them together ("xanax with heroin");
+#: without one, "is xanax an opioid" asks what a drug is, not about mixing.
+_MIX_WORDS = frozenset(
+    "and with plus mix mixing mixed mixes combine combining combined combo combos together "
+    "while on w".split()
+)
+#: Words that judge rather than name ("is it dangerous", "is that normal"): what the question
+#: asks of its subject. A page need not name them to be the subject, and they alone are not
+#: something specific enough to answer (see _answers).
+_JUDGING_WORDS = frozenset(
+    "dangerous danger dangers safe safer unsafe bad worse worst harmful risky ok okay normal "
+    "good better best unhealthy healthy".split()
+)
+#: Words of time that only say when or how long ("how long does it last", "the first time",
+#: "all the time"): dropped, as no fact says durations and they would find "a long time".
+_TIME_PHRASES = [
+    p.split()
+    for p in (
+        "how long does it last|how long do they last|how long will it last|how long|"
+        "the first time|first time|all the time|every time|at first|lasts|last"
+    ).split("|")
+]
+#: A question asking what to do or where to turn is also about getting help.
+_HELP_PHRASES = [
+    p.split()
+    for p in (
+        "what do i do|what should i do|what can i do|what do we do|what should we do|"
+        "how can i help|how do i help|how to help|how do i stop|how can i stop|how to stop|"
+        "how do i quit|how can i quit|how to quit|where do i go|where can i go|who can i talk to|"
+        "who do i talk to|i need help|need help|get help"
+    ).split("|")
+]
+HELP_WORD = "help"
+MIX_WORD = "mixing"
+_HELP_VERB = frozenset(("help", "helps", "helped", "helping"))
+_HELP_NOUN_BEFORE = frozenset(
+    "for get gets getting got need needs find finding some any the of seek seeking want ask".split()
+)
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019\u02bc](?=[^\W_])")
@@ -653,6 +730,13 @@ class _Group:
     clauses: list[Clause]
     words: list[str]  # content words to highlight
     subject: Phrase = ()  # the content words the user typed for it
+    #: What says this concept, for :func:`ask` to tell what a text covers, with how much it
+    #: counts (stricter than the clauses: the phrase typed, all its words, a synonym and the
+    #: names of what it names count 1; the title of a page it names, 0.5). Empty: the clauses.
+    cover: list[tuple[Clause, float]] = field(default_factory=list)
+    known: bool = True  # False: none of its words is in the knowledge base
+    judging: bool = False  # only words that judge ("dangerous"): see _JUDGING_WORDS
+    said: tuple[str, ...] = ()  # its words, and the names of the things it names (smack: heroin)
 
 
 @dataclass
@@ -662,6 +746,8 @@ class _Query:
     concerns: list[str]
     unknown: list[str]
     terms: tuple[str, ...]
+    signs: bool = False  # asks for signs or symptoms: a list may answer
+    words: tuple[str, ...] = ()  # the question's words, corrected, question words kept
 
 
 def _has_any(words: Sequence[str], phrases: Sequence[Sequence[str]]) -> bool:
@@ -823,9 +909,22 @@ def _close_words(
 Entry = tuple[str, str, str, str]  # (kind, id, expansion, classes) of an alias phrase
 
 
+def _inflections(word: str) -> list[str]:
+    """The word and the forms that share its light stem (``get`` -> getting, gets ...)."""
+    s = _stem(word)
+    out = [word, s, s + "s", s + "es", s + "ed", s + "ing"]
+    if len(s) >= 3 and s[-1] not in "aeiouwxy":
+        out += [s + s[-1] + "ing", s + s[-1] + "ed"]
+    if s.endswith("y"):
+        out.append(s[:-1] + "ies")
+    return [w for w in dict.fromkeys(out) if _stem(w) == s]
+
+
 def _aliases(conn: sqlite3.Connection, words: Sequence[str]) -> dict[Phrase, list[Entry]]:
-    """Alias phrases that start with one of ``words``, and the entries they name."""
-    firsts = sorted(set(words) - FILLER) + sorted(set(words) & FILLER)
+    """Alias phrases that start with one of ``words`` (or a form of one: ``get`` finds "getting
+    clean"), and the entries they name, by the light stems of the phrase's words."""
+    ordered = sorted(set(words) - FILLER) + sorted(set(words) & FILLER)
+    firsts = list(dict.fromkeys(f for w in ordered for f in _inflections(w)))
     if not firsts:
         return {}
     marks = ",".join("?" * len(firsts))
@@ -835,7 +934,8 @@ def _aliases(conn: sqlite3.Connection, words: Sequence[str]) -> dict[Phrase, lis
         f"WHERE first IN ({marks}) LIMIT 5000",
         firsts,
     ):
-        out.setdefault(tuple(phrase.split()), []).append((kind, rid, expand, classes))
+        key = tuple(_stem(w) for w in phrase.split())
+        out.setdefault(key, []).append((kind, rid, expand, classes))
     return out
 
 
@@ -844,7 +944,9 @@ def _contains(seq: Sequence[str], part: Sequence[str]) -> bool:
     return any(tuple(seq[i : i + n]) == tuple(part) for i in range(len(seq) - n + 1))
 
 
-def _labels(phrase: Phrase, entries: Sequence[Entry], mixing: bool) -> list[Phrase]:
+def _labels(
+    phrase: Phrase, entries: Sequence[Entry], mixing: bool, *, named_only: bool = False
+) -> list[Phrase]:
     """What an alias phrase expands to: the names of the things it names (``smack`` -> heroin)
     and the titles of the topics and lists it names (``dope sick`` -> the title of the
     withdrawal topic, which that topic's facts carry). A name that is the phrase itself adds
@@ -861,7 +963,25 @@ def _labels(phrase: Phrase, entries: Sequence[Entry], mixing: bool) -> list[Phra
                 continue
             (titled if kind in ("topic", "list") else named).append(label)
     titled = [t for t in titled if not any(_contains(t, n) for n in named)]
-    return list(dict.fromkeys([*named, *titled]))
+    return list(dict.fromkeys(named if named_only else [*named, *titled]))
+
+
+def _drop_time(words: Sequence[str]) -> list[str]:
+    """The words without those of time (see _TIME_PHRASES); "last" only in "how long" questions,
+    "long" never in "long term"."""
+    out = list(words)
+    how_long = _contains(out, ["how", "long"])
+    for phrase in _TIME_PHRASES:
+        if phrase[-1] in ("last", "lasts") and len(phrase) == 1 and not how_long:
+            continue
+        n = len(phrase)
+        i = 0
+        while i <= len(out) - n:
+            if out[i : i + n] == phrase:
+                del out[i : i + n]
+            else:
+                i += 1
+    return out or list(words)
 
 
 def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
@@ -878,6 +998,8 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     unknown: list[str] = []
     for w in [w for w in dict.fromkeys(checkable) if w not in known][:MAX_CORRECTIONS]:
         close = _close_words(conn, w)
+        if close and len(w) <= 4 and sorted(close[0]) != sorted(w):
+            close = []  # a short word is only corrected by a swap (waht): weed is not week
         stem_known = _stem_known(conn, w, fts)
         if close and not (stem_known and _as_good(conn, w, close[0], fts)):
             fixes[w] = close[0]
@@ -888,22 +1010,41 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         words = [fixes.get(w, w) for w in words]
         corrected = " ".join(words)
         concerns += [c for c in _crisis(words) if c not in concerns]
-    # 2. match aliases, longest first: one span per concept
+    if _has_any(words, _TIME_PHRASES):
+        words = _drop_time(words)
+    signs = bool(_SIGNS_WORDS.intersection(words)) or _has_any(words, _SIGNS_PHRASES)
+    compare = bool(_COMPARE_WORDS.intersection(words))
+    if _has_any(words, _HELP_PHRASES):
+        if HELP_WORD not in words:
+            words = [*words, HELP_WORD]  # "what do i do" asks for help
+    else:  # "does heroin help with pain": help as a verb, not a request ("get help with")
+        words = [
+            w
+            for i, w in enumerate(words)
+            if not (
+                w in _HELP_VERB
+                and words[i + 1 : i + 2] == ["with"]
+                and (i == 0 or words[i - 1] not in _HELP_NOUN_BEFORE)
+            )
+        ]
+    # 2. match aliases, longest first: one span per concept (inflections match: "get clean"
+    # finds the alias "getting clean")
     aliases = _aliases(conn, words)
+    stems = [_stem(w) for w in words]
     spans: list[tuple[Phrase, bool]] = []  # (words, is an alias)
     i = 0
     while i < len(words) and len(spans) < 2 * MAX_TOKENS:
         span = 0
         for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
-            cand = tuple(words[i : i + n])
-            if cand in aliases and _content(cand):
+            cand = tuple(stems[i : i + n])
+            if cand in aliases and _content(words[i : i + n]):
                 span = n
                 break
         if span:
             spans.append((tuple(words[i : i + span]), True))
             i += span
         else:
-            if words[i] not in FILLER:
+            if words[i] not in FILLER and words[i] not in _COMPARE_WORDS:
                 spans.append(((words[i],), False))
             i += 1
 
@@ -912,8 +1053,9 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         for a in range(len(phrase)):
             for b in range(len(phrase), a, -1):
                 sub = phrase[a:b]
-                if _content(sub) and sub in aliases:
-                    yield sub, aliases[sub]
+                key = tuple(_stem(w) for w in sub)
+                if _content(sub) and key in aliases:
+                    yield sub, aliases[key]
 
     drug_sets = []
     for phrase, is_alias in spans:
@@ -921,8 +1063,27 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
             found = {c for _s, es in inner(phrase) for e in es for c in e[3].split()}
             if found:
                 drug_sets.append(found)
-    mixing = len(drug_sets) >= 2 and len(set().union(*drug_sets)) >= 2
+    # Two drugs of different classes are a question about mixing them when a word joins them
+    # ("xanax with heroin") or nothing else is asked ("heroin xanax"); not when the question
+    # asks whether one is the other ("is xanax an opioid") or compares them.
+    mixing = (
+        len(drug_sets) >= 2
+        and len(set().union(*drug_sets)) >= 2
+        and not compare
+        and (
+            bool(_MIX_WORDS.intersection(words))
+            or (all(a for p, a in spans if _content(p)) and words[0] not in ("is", "are", "was"))
+        )
+    )
+    if mixing:  # a question about mixing names what the knowledge base calls mixing
+        pages = {(e[0], e[1]) for p, a in spans if a for _s, es in inner(p) for e in es}
+        for stems_key, entries in _aliases(conn, [MIX_WORD]).items():
+            if stems_key == (_stem(MIX_WORD),) and not pages & {(e[0], e[1]) for e in entries}:
+                aliases[stems_key] = entries
+                spans.append(((MIX_WORD,), True))
     # 3. one group per concept: the words, and what an alias expands to
+    short = [w for p, a in spans if not a for w in p if len(w) < 4 and not w.isdigit()]
+    absent = set(unknown) | (set(short) - _in_vocab(conn, short))  # words found nowhere
     groups: list[_Group] = []
     seen: set[tuple[Clause, ...]] = set()
     for phrase, is_alias in spans:
@@ -931,16 +1092,35 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         content = _content(phrase)
         clauses: list[Clause] = [(phrase,)] if len(phrase) > 1 else []
         clauses += [((w,),) for w in content]
+        cover: list[tuple[Clause, float]] = [((phrase,), 1.0), (tuple((w,) for w in content), 1.0)]
+        said = list(phrase)
         hl = list(content)
         if is_alias:
             for sub, entries in inner(phrase):
+                names = _labels(sub, entries, mixing, named_only=True)
+                said += [w for label in names for w in label]
+                # a page whose title is one word names a thing too ("sad": depression)
+                said += [
+                    w for t in _labels(sub, entries, mixing) if len(_content(t)) == 1 for w in t
+                ]
                 for label in _labels(sub, entries, mixing):
                     clauses.append((label,))
                     hl += _content(label)
+                    if sub == phrase:
+                        cover.append(((label,), 1.0 if label in names else TITLE_CREDIT))
         else:
             for syn in SYNONYMS.get(phrase[0], ()):
                 clauses.append((tuple(syn.split()),))
-        group = _Group(list(dict.fromkeys(clauses)), hl, tuple(content))
+                cover.append(((tuple(syn.split()),), 1.0))
+        group = _Group(
+            list(dict.fromkeys(clauses)),
+            hl,
+            tuple(content),
+            cover=cover,
+            known=is_alias or not set(content) <= absent,
+            judging=not is_alias and bool(content) and set(content) <= _JUDGING_WORDS,
+            said=tuple(dict.fromkeys(said)),
+        )
         key = tuple(group.clauses)
         if key not in seen:
             seen.add(key)
@@ -948,10 +1128,12 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     if len(groups) == 1 and _is_definition(words):
         subject = groups[0].subject
         groups[0].clauses += [((*subject, "is"),), ((*subject, "are"),), (("called", *subject),)]
+    if compare:  # first: what the question asks about them, before what it names
+        groups.insert(0, _Group([((w,),) for w in COMPARE], [], known=True))
     if groups and _has_any(words, _QUANTITY_PHRASES):
         groups.append(_Group([((PROPORTION_MARK,),)], []))
     terms = tuple(dict.fromkeys(w for g in groups for w in g.words))
-    return _Query(groups, corrected, concerns, unknown, terms)
+    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words))
 
 
 def _expression(groups: Sequence[_Group]) -> str:
@@ -1151,7 +1333,9 @@ def _suggest(conn: sqlite3.Connection, q: _Query | None, query: str) -> tuple[st
 
     out: list[str] = []
     for w in q.unknown if q else []:
-        out += _close_words(conn, w, max_edits=_max_edits(w) + 1, n=3)
+        out += [
+            c for c in _close_words(conn, w, max_edits=_max_edits(w) + 1, n=3) if c not in FILLER
+        ]
     key = "-".join(normalize_query(query)[:8])
     if key:
         rows = conn.execute(
@@ -1249,34 +1433,367 @@ def search(
 
 
 def ask(kb: KnowledgeBase, question: str) -> SearchResult:
-    """The best answer to ``question`` first (a fact; for a question about suicide, self-harm or
-    overdose, the matching help resource first), then up to four supporting facts.
+    """The best answer to ``question`` first, then up to four supporting facts.
+
+    The answer is a fact, or for a question about signs or symptoms a list (title and items as
+    the text, the list's citations). When the question names a topic (its title, id or an alias
+    covers the question's concepts, see :func:`_subject`), the answer is that topic's lead, its
+    first fact, unless another of its facts says more of the question in its own words; the
+    rest of the topic supports it. Otherwise the facts that say more of the question come first,
+    then the search's order. When nothing found says anything specific the question asks
+    ("can you smoke heroin"), there is no answer, and the suggestions start with the topics the
+    question's known words found. For a question about suicide, self-harm or overdose, the
+    matching help resource comes first; a list whose concerns are a crisis brings its help
+    resource along, last.
 
     ``next_topic`` is a topic to read next: the topic of the best supporting fact that is not the
     answer's own, else the first topic the answer's topic relates to.
     """
     text = question if isinstance(question, str) else ""
-    q, facts, notice = _search(kb, text, ["fact"], ASK_FACTS)
+    q, pool, notice = _search(kb, text, ASK_KINDS, ASK_POOL)
     if q is None:
         return SearchResult(text, None, (), notice=notice, asked=True)
-    hits = list(facts)
-    if q.concerns:
-        top = facts[0].score if facts else 0.0
+    try:
+        answers = _answers(kb.conn, q, pool)
+    except (sqlite3.Error, ValueError):  # a damaged record: the search's own order
+        answers = [h for h in pool if h.kind == "fact"][:ASK_FACTS]
+    hits = list(answers)
+    crisis = list(q.concerns)
+    if not crisis and answers and answers[0].kind == "list":
+        crisis = _list_crisis(kb.conn, answers[0].id)
+    if crisis:
+        top = answers[0].score if answers else 0.0
         try:
-            help_hits = _crisis_hits(kb.conn, q.concerns, top, None)
+            help_hits = _crisis_hits(kb.conn, crisis, top, None)
         except sqlite3.Error:
             help_hits = []
-        hits = [*help_hits, *facts][:ASK_FACTS]
+        if q.concerns:
+            hits = [*help_hits, *answers][:ASK_FACTS]
+        else:  # help that belongs with a list answer: after it, kept within ASK_FACTS
+            help_hits = help_hits[:1]
+            room = ASK_FACTS - len(help_hits)
+            low = min((h.score for h in answers[:room]), default=0.0)
+            tail = [_rescore(h, low - 1 - i) for i, h in enumerate(help_hits)]
+            hits = [*answers[:room], *tail]
+    suggestions: tuple[str, ...] = ()
+    if not hits:  # the topics the question's known words found, then close words and names
+        pages = [h.id for h in pool if h.kind == "topic"][:3]
+        suggestions = tuple(dict.fromkeys([*pages, *_safe_suggest(kb.conn, q, text)]))[:6]
     return SearchResult(
         text,
         q.corrected,
         tuple(hits),
         q.terms,
-        () if hits else _safe_suggest(kb.conn, q, text),
+        suggestions,
         notice,
-        _next_topic(kb.conn, facts),
+        _next_topic(kb.conn, [h for h in answers if h.kind != "resource"]),
         asked=True,
     )
+
+
+#: What ask ranks: the facts, and the topics and lists that may be what the question names.
+ASK_KINDS = ("topic", "list", "fact")
+GENERIC_MIN_FACTS = 6  # facts found before a concept most of them say counts as generic
+TITLE_CREDIT = 0.5  # what a page's title counts for a concept that names the page
+ASK_POOL = 40  # rows ranked per question by ask
+ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
+ASK_TOPIC_FACTS = 50  # facts of the subject topic weighed for the answer
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cstem(word: str) -> str:
+    """The light stem, a noun or adjective in -ion or -ive taken to its root and a final e
+    dropped, to tell what a text covers (``depressed``, ``depression`` -> depress; ``schedule``,
+    ``scheduled`` -> schedul; ``depressant`` stays apart, as the difference between the two is
+    much of what this knowledge base explains)."""
+    s = _stem(word)
+    if len(s) == 4 and s.endswith("ed"):  # used -> use
+        s = s[:-1]
+    if len(s) > 6 and s.endswith("ion") and s[-4] in "st":
+        return s[:-3]
+    if len(s) > 6 and s.endswith("ive"):
+        return s[:-3]
+    return s[:-1] if len(s) > 4 and s.endswith("e") else s
+
+
+def _rescore(hit: Hit, score: float) -> Hit:
+    value = round(score, 6) if math.isfinite(score) else 0.0
+    return Hit(hit.kind, hit.id, hit.topic, hit.title, hit.text, hit.citations, value)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _stems_of(text: str) -> tuple[str, ...]:
+    """The words of a text as _cstem stems (remembered: ask reads the same texts again)."""
+    return tuple(_cstem(w) for w in _words(text, 1 << 30))
+
+
+def _record(conn: sqlite3.Connection, kind: str, rid: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT data FROM records WHERE kind = ? AND id = ?", (kind, rid)).fetchone()
+    data = json.loads(row[0]) if row else None
+    return data if isinstance(data, dict) else None
+
+
+def _list_crisis(conn: sqlite3.Connection, rid: str) -> list[str]:
+    """The crisis concerns of a list (suicide before overdose, as _crisis orders them)."""
+    try:
+        rec = _record(conn, "list", rid) or {}
+    except (sqlite3.Error, ValueError):
+        return []
+    concerns = set(rec.get("concerns") or [])
+    return [c for c in ("suicide", "overdose", "depression") if c in concerns]
+
+
+def _list_hit(rec: dict[str, Any], score: float) -> Hit:
+    """A list as an answer: its title, then its items, as one line."""
+    items = [str(i.get("text", "")).strip() for i in rec.get("items", [])]
+    items = [i[0].lower() + i[1:] if len(i) > 1 and i[1].islower() else i for i in items if i]
+    title = str(rec.get("title", ""))
+    text = f"{title}: {'; '.join(items)}." if items else str(rec.get("intro") or title)
+    cites = tuple(str(c) for c in rec.get("cites", []))
+    return Hit("list", str(rec["id"]), None, title, text, cites, round(score, 6))
+
+
+#: Words a title or alias may have that a question naming it need not say ("What is heroin?").
+_NAME_FILLER = frozenset(
+    "a an the is are was be of to in on at and or for with from by as what whats how why when "
+    "where who which i im you your my me it its this that these those there s".split()
+)
+
+
+class _Want:
+    """The query's concepts as light-stemmed phrases, to tell what a text covers."""
+
+    def __init__(self, q: _Query) -> None:
+        kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
+        #: per concept: (clause as stemmed phrases, credit, is its first two: the words typed)
+        self.groups = [
+            [
+                ([tuple(_cstem(w) for w in p) for p in clause], credit, i < 2)
+                for i, (clause, credit) in enumerate(g.cover or [(c, 1.0) for c in g.clauses])
+            ]
+            for g in kept
+        ]
+        self.known = [g.known for g in kept]  # False: a word found nowhere ("fentanyl")
+        self.judging = [g.judging for g in kept]
+        self.generic = [False] * len(kept)  # said by most facts found (see _answers)
+        self.named_any = [False] * len(kept)  # named by some page weighed (see _subject)
+        #: what the question says: each concept's phrase, and the question's words in order
+        self.phrases = [g.cover[0][0][0] for g in kept if g.cover and g.cover[0][0]]
+        self.phrases.append(tuple(q.words))
+        #: every word the question says, and the names of the things it names
+        self.stems = {_cstem(w) for g in kept for w in g.said} | {_cstem(w) for w in q.words}
+        #: the question's concepts as typed, to tell an exact name from an inflected one
+        self.typed = {" ".join(p) for p in self.phrases[:-1]}
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def covered(self, segments: Sequence[Sequence[str]]) -> list[bool]:
+        """For each concept, whether some clause of it is found in the segments."""
+        return [
+            any(
+                all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                for clause, _credit, _typed in group
+            )
+            for group in self.groups
+        ]
+
+    def says(self, text: str, rid: str, skip: Phrase = ()) -> list[float]:
+        """For each concept, how much a fact says it in its own words (its text, or its id):
+        the best credit of its clauses found; a name it expands to that is ``skip`` (the
+        fact's topic's own title) does not count."""
+        segments = [_stems_of(text), _stems_of(_id_words(rid))]
+        return [
+            max(
+                (
+                    credit
+                    for clause, credit, typed in group
+                    if typed or not skip or clause != [skip]
+                    if all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                ),
+                default=0.0,
+            )
+            for group in self.groups
+        ]
+
+    def named(self, name: str) -> list[str] | None:
+        """A title or alias as stems, when the question says all of its words (else None):
+        only a name the question says whole can make a topic the question's subject."""
+        words = _words(name, 1 << 30)
+        stems = [_cstem(w) for w in words]
+        said = all(
+            s in self.stems for w, s in zip(words, stems, strict=True) if w not in _NAME_FILLER
+        )
+        return stems if said else None
+
+
+class _Subject(NamedTuple):
+    entry: Hit  # the topic or list
+    answer: Hit  # its fact (or the list) that answers
+    found: int  # concepts its names cover
+    says: float  # concepts the answer says in its own words or its topic's names
+    runner: Hit | None = None  # the topic's next fact that says some of the question
+
+
+def _subject(
+    conn: sqlite3.Connection, q: _Query, want: _Want, pool: Sequence[Hit]
+) -> _Subject | None:
+    """The topic or list the question names, if any, and the answer it gives.
+
+    Candidates are the first ASK_SUBJECTS topics and lists found and those a phrase of the
+    question names exactly. A candidate qualifies when the names (title, aliases, id) that the
+    question says whole cover at least half of its concepts (or of those that are not generic,
+    said by most of the facts found: "heroin" here), and its names and summary (a list's intro
+    and items) together cover every concept the knowledge base knows a word of.
+    More concepts in the names wins; then a list for a question about signs or symptoms and a
+    topic otherwise; then the answer that says more of the question; then more concepts that
+    are a name exactly as typed ("downers", not "downer"); then the search's order.
+    """
+    n = len(want)
+    if not n:
+        return None
+    best: tuple[tuple[int, bool, float, int, int], _Subject] | None = None
+    entries = [h for h in pool if h.kind in ("topic", "list")][:ASK_SUBJECTS]
+    seen = {(h.kind, h.id) for h in entries}
+    for kind, rid in _named_entries(conn, want):
+        if (kind, rid) not in seen:
+            seen.add((kind, rid))
+            entries.append(Hit(kind, rid, None, None, "", (), 0.0))
+    for rank, entry in enumerate(entries):
+        rec = _record(conn, entry.kind, entry.id)
+        if rec is None:
+            continue
+        names = [str(rec.get("title", "")), *map(str, rec.get("aliases", [])), _id_words(entry.id)]
+        said = [x for x in map(want.named, names) if x is not None]
+        in_names = want.covered(said)
+        want.named_any = [a or b for a, b in zip(want.named_any, in_names, strict=True)]
+        found = sum(in_names)
+        specific = [x for x, g in zip(in_names, want.generic, strict=True) if not g]
+        if not found or (2 * found < n and 2 * sum(specific) < max(1, len(specific))):
+            continue
+        body = [str(rec.get("summary") or rec.get("intro") or "")]
+        body += [str(i.get("text", "")) for i in rec.get("items", [])]
+        in_body = want.covered([_stems_of(x) for x in body])
+        must = [k and not j for k, j in zip(want.known, want.judging, strict=True)]
+        if not all(a or b or not m for a, b, m in zip(in_names, in_body, must, strict=True)):
+            continue
+        runner = None
+        if entry.kind == "list":
+            if not q.signs and found < n:  # a checklist answers what asks for one, or names it
+                continue
+            answer = _list_hit(rec, entry.score)
+            says = float(sum(in_body))
+        else:
+            ranked = _topic_answers(rec, want, entry.score)
+            if not ranked:
+                continue
+            answer = ranked[0][0]
+            runner = ranked[1][0] if len(ranked) > 1 and ranked[1][1] > 0 else None
+            own = want.says(answer.text, answer.id)
+            says = sum(max(c, float(x)) for c, x in zip(own, in_names, strict=True))
+        exact = len(want.typed & {" ".join(_words(x, 1 << 30)) for x in names})
+        key = (found, (entry.kind == "list") == q.signs, says, exact, -rank)
+        if best is None or key > best[0]:
+            best = (key, _Subject(entry, answer, found, says, runner))
+    return best[1] if best else None
+
+
+def _named_entries(conn: sqlite3.Connection, want: _Want) -> list[tuple[str, str]]:
+    """Topics and lists whose id, title or an alias is a phrase of the question (or all of
+    it), looked up by name: a page found by a word common in the knowledge base ("heroin")
+    may rank below the first ASK_SUBJECTS found."""
+    from .names import normalize
+
+    keys = list(dict.fromkeys(normalize(" ".join(p)) for p in want.phrases if p))[:MAX_TOKENS]
+    keys = [k for k in keys if k]
+    if not keys:
+        return []
+    rows = conn.execute(
+        "SELECT ns, id FROM names WHERE ns IN ('topic', 'list') "
+        f"AND norm IN ({','.join('?' * len(keys))}) LIMIT 20",
+        keys,
+    ).fetchall()
+    return [(str(ns), str(rid)) for ns, rid in rows]
+
+
+def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple[Hit, float]]:
+    """The topic's facts, those that say more of what was asked in their own words first (and
+    how much they say); on a tie, in the topic's order, so the lead, its first fact, answers
+    unless another says more. (Neither the topic's own title, which an alias expands to, nor a
+    generic concept, which all its facts are about, is counted.)"""
+    facts = [f for f in (rec.get("facts") or [])[:ASK_TOPIC_FACTS] if isinstance(f, dict)]
+    title = tuple(_cstem(w) for w in _trim(_words(str(rec.get("title", "")), 2 * MAX_PHRASE)))
+    out: list[tuple[Hit, float]] = []
+    for f in facts:
+        cites = tuple(str(c) for c in f.get("cites", []))
+        hit = Hit("fact", str(f["id"]), str(rec["id"]), str(rec.get("title")), str(f["text"]),
+                  cites, round(score, 6))  # fmt: skip
+        says = want.says(hit.text, hit.id, title)
+        out.append((hit, sum(c for c, g in zip(says, want.generic, strict=True) if not g)))
+    return sorted(out, key=lambda t: -t[1])
+
+
+def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
+    """Order what was found into an answer and its supporting facts (see :func:`ask`)."""
+    want = _Want(q)
+    facts = [h for h in pool if h.kind == "fact"]
+    n = len(want)
+    said = {f.id: want.says(f.text, f.id) for f in facts}
+    best = facts[0] if facts else None  # the search's best
+    if len(facts) >= GENERIC_MIN_FACTS:  # a concept most facts found say: the general subject
+        want.generic = [2 * sum(v[i] >= 1 for v in said.values()) > len(facts) for i in range(n)]
+    # Facts that say more of the question in their own words (its words, a synonym, the name
+    # of what it names) come first; on a tie, the search's order. A fact found only through its
+    # topic's title, or the title a word expands to, goes after those that say some of it.
+    facts.sort(key=lambda f: -sum(1 for x in said[f.id] if x >= 1))
+    first: Hit | None = None
+    head: list[Hit] = []
+    subject = _subject(conn, q, want, pool)
+    specific = [
+        i for i in range(n) if not want.generic[i] and not want.judging[i]
+    ]  # what the question asks about, beside its general subject and its judgements
+    if specific and not any(
+        want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific
+    ):
+        # Nothing found says or names anything specific the question asks ("can i drink
+        # alcohol on heroin", "can you smoke heroin", "is methadone safe": only "heroin", which
+        # most facts say, or a judgement): no answer is better than a fact about something else.
+        return []
+    if subject is not None:
+        first = subject.answer
+        head = [first]
+        top = best if best and best.id != first.id else None
+        if subject.found < n and top and sum(said[top.id]) > subject.says:
+            # the question names its subject only in part, and the best fact found says more
+            # of it in its own words than the subject's answer with its names: that one first
+            head = [top, first]
+        if subject.found < n and subject.runner and len(head) == 1:  # then its next best
+            head.append(subject.runner)
+    elif not facts:  # only a topic or list was found: answer with it
+        entry = next((h for h in pool if h.kind in ("topic", "list")), None)
+        rec = _record(conn, entry.kind, entry.id) if entry else None
+        if entry and rec and entry.kind == "list":
+            first = _list_hit(rec, entry.score)
+        elif entry and rec:
+            ranked = _topic_answers(rec, want, entry.score)
+            first = ranked[0][0] if ranked else None
+        head = [first] if first else []
+    taken = {h.id for h in head}
+    rest = [f for f in facts if f.id not in taken]
+    if subject and subject.found == n and first and first.topic:
+        # a question that names its subject whole: the rest of that topic supports it first
+        rest = [f for f in rest if f.topic == first.topic] + [
+            f for f in rest if f.topic != first.topic
+        ]
+    ordered = [*head, *rest][:ASK_FACTS]
+    # scores follow the order
+    out: list[Hit] = []
+    floor = -math.inf
+    for h in reversed(ordered):
+        score = h.score if h.score > floor else floor + 0.001
+        out.append(_rescore(h, score))
+        floor = out[-1].score
+    return out[::-1]
 
 
 def _next_topic(conn: sqlite3.Connection, facts: Sequence[Hit]) -> str | None:

@@ -553,9 +553,17 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
     facts = [h for h in hits if h.kind != "resource"]
     if facts:
         best, more = facts[0], facts[1:5]
-        doc.add(Title(best.title or "Answer"), Para(citer.line(best.text, best.citations)))
-        if best.topic:
-            doc.add(Para([("From: ", "dim"), (f"heroinfacts show {best.topic}", "cmd")]))
+        if best.kind == "list":  # a sign or symptom list answers: show it as a checklist
+            sl = kb.sign_list(best.id)
+            doc.add(Title(sl.title), Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+            doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
+            source = f"heroinfacts symptoms {sl.id}"
+        else:
+            doc.add(Title(best.title or "Answer"), Para(citer.line(best.text, best.citations)))
+            where = "symptoms" if best.kind == "item" else "show"
+            source = f"heroinfacts {where} {best.topic}" if best.topic else ""
+        if source:
+            doc.add(Para([("From: ", "dim"), (source, "cmd")]))
         if more:
             doc.add(Heading("More"), Bullets([citer.line(h.text, h.citations) for h in more]))
         if result.next_topic:
