@@ -46,7 +46,7 @@ TEXT_WIDTH = 80
 #: More topics than this may not fit on two printed pages.
 MANY_TOPICS = 3
 HELP_HEADING = "Where to get help"
-HELP_TITLE = "Help is available now, free and confidential"
+HELP_TITLE = "Help is available now"
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _CONTACT_WORD = {
     "call": "Call",

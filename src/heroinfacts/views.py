@@ -26,7 +26,7 @@ from .render.doc import (
 )
 from .store import KnowledgeBase
 
-HELP_TITLE = "Help is available, free and confidential"
+HELP_TITLE = "Help is available now"
 NO_DATA = (
     "This knowledge base has no entry for this combination. No data does not mean it is safe: "
     "ask a pharmacist or doctor before mixing drugs."
@@ -411,7 +411,7 @@ def severities_order(kb: KnowledgeBase) -> list[str]:
 def help_now(kb: KnowledgeBase) -> View:
     resources = kb.resources()
     doc = Doc().add(
-        Title("Help now", "Free, confidential help. You do not have to face this alone.")
+        Title("Help now", "Help lines and services: call, text, chat or visit.")
     )
     for res in resources:
         doc.add(*[Para(line) for line in resource_lines(res)])

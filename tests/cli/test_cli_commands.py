@@ -89,7 +89,7 @@ def test_plain_show(cli: Invoke) -> None:
 def test_plain_crisis_help_is_indented_under_its_title(cli: Invoke) -> None:
     out = cli("show", "heroin-and-depression", code=0).stdout
     lines = out.splitlines()
-    at = lines.index("Help is available, free and confidential")
+    at = lines.index("Help is available now")
     assert lines[at + 1].startswith("  ") and "988" in out
     assert "(1 in 2)" in out or "\u25cf" in out or "#" in out  # the icon array is there
 
