@@ -63,6 +63,9 @@ _AND_RE = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 # --- field access -------------------------------------------------------------------------------
 
 
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _text(value: object) -> str:
     """A scalar field as one line of text; anything that is not a string or number gives ""."""
     if isinstance(value, bool):
@@ -81,7 +84,8 @@ def _text(value: object) -> str:
     kept = "".join(
         " " if unicodedata.category(ch) == "Cc" else ch
         for ch in value
-        if not "\ud800" <= ch <= "\udfff"  # lone surrogates cannot be encoded
+        # lone surrogates cannot be encoded; bidi overrides and isolates would reorder a terminal
+        if not "\ud800" <= ch <= "\udfff" and ch not in _BIDI
     )
     return _SPACE_RE.sub(" ", kept).strip()
 

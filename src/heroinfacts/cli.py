@@ -15,6 +15,7 @@ import typer
 from . import output
 from ._version import __version__
 from .errors import DataError, NotFound, UsageError
+from .render.doc import short
 
 if TYPE_CHECKING:
     from .store import KnowledgeBase
@@ -105,7 +106,7 @@ LISTING = {"topic": "topics", "list": "symptoms", "term": "define", "reference":
 
 def _not_found(err: NotFound) -> str:
     """Nothing matched: what was asked, where to look, and the best guess last."""
-    lines = [f"heroinfacts: no {err.kind} called {err.name!r}."]
+    lines = [f"heroinfacts: no {err.kind} called {short(err.name)!r}."]
     if err.kind == "drug":
         lines.append("No data is not the same as safe: ask a pharmacist or doctor before mixing.")
     elif err.kind in LISTING:
@@ -400,24 +401,21 @@ def refs(
             json_out=opts.json,
         )
 
+    one = _name([ref_id], "ID", json_) if ref_id is not None else None
+    topic = _name([for_topic], "TOPIC", json_) if for_topic is not None else None
+
     def make(kb: KnowledgeBase) -> View:
-        chosen, heading = choose(kb, ref_id, for_topic)
+        chosen, heading = choose(kb, one, topic)
         view = refs_view(kb, chosen, heading)
         if fmt != "apa" and not opts.json:
             csl = [r.csl for r in chosen]
             text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
-            raw = text(csl) if text else _json_text(citations.csl_json(csl))
+            raw = text(csl) if text else output.json_text(citations.csl_json(csl))
             output.write(raw if raw.endswith("\n") else raw + "\n")
             raise typer.Exit(0)
         return view
 
     run(opts, make)
-
-
-def _json_text(data: object) -> str:
-    import json
-
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 @app.command(epilog="Example: heroinfacts mix heroin xanax")

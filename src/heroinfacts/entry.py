@@ -64,6 +64,14 @@ def main(app: Any) -> None:
         _silence_stdout()
         sys.exit(0)
     except Exception as err:
+        from .errors import OutputError
+
+        if isinstance(err, OutputError):  # a full disk: say so, and exit like "nothing shown"
+            _silence_stdout()
+            from .output import message
+
+            message(f"heroinfacts: cannot write the output: {err}.")
+            sys.exit(1)
         if debug:
             raise
         from .output import message

@@ -43,3 +43,7 @@ class NotFound(HeroinfactsError):
 
 class UsageError(HeroinfactsError):
     """The request itself is not valid (a bad option value, a wrong file type ...)."""
+
+
+class OutputError(HeroinfactsError):
+    """Standard output could not be written (a full disk, a closed device); not a broken pipe."""

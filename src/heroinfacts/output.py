@@ -86,8 +86,15 @@ def decide(
 
 
 def write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # a reader that went away: the entry point ends quietly
+    except OSError as err:
+        from .errors import OutputError
+
+        raise OutputError(err.strerror or str(err)) from None
 
 
 #: Characters JSON may carry raw but a terminal would act on: C1 controls, bidi overrides,
@@ -95,11 +102,16 @@ def write(text: str) -> None:
 _JSON_UNSAFE = re.compile("[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def emit_json(data: Any) -> None:
-    """Exactly one JSON document on stdout; nothing in it can act on a terminal."""
+def json_text(data: Any) -> str:
+    """``data`` as JSON that stdout can encode and that nothing in can act on a terminal."""
     ascii_only = not _can_encode(sys.stdout, "é●")
     text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
-    write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def emit_json(data: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    write(json_text(data) + "\n")
 
 
 #: Typographic characters and their ASCII stand-ins, one for one so that layouts keep their

@@ -140,7 +140,10 @@ def _show(v: Any) -> str:
 
 def _label(v: Any) -> str:
     """``str(v)`` for a key in a path or a hint, never raising."""
-    return v if isinstance(v, str) else _show(v)
+    try:
+        return str(v)
+    except ValueError:
+        return "<a number too long to print>"
 
 
 def _str(v: Any) -> str:
@@ -217,7 +220,7 @@ def _csl_date(v: Any) -> dict[str, Any]:
         raise _Invalid("must be {date-parts: [[YYYY, M, D]]}")
     parts = v.get("date-parts")
     if parts is None:
-        return dict(v)
+        return _dict(v)
     if not isinstance(parts, list) or not 1 <= len(parts) <= 2:
         raise _Invalid("date-parts must hold one date, or two for a range")
     for p in parts:
@@ -229,7 +232,7 @@ def _csl_date(v: Any) -> dict[str, Any]:
             raise _Invalid("each date in date-parts is [year], [year, month] or [year, month, day]")
         if (len(p) > 1 and not 1 <= p[1] <= 12) or (len(p) > 2 and not 1 <= p[2] <= 31):
             raise _Invalid(f"{_show(p)} is not a real date")
-    return dict(v)
+    return _dict(v)
 
 
 def _author(v: Any) -> dict[str, str]:
@@ -246,7 +249,21 @@ def _author(v: Any) -> dict[str, str]:
 def _dict(v: Any) -> dict[str, Any]:
     if not isinstance(v, dict):
         raise _Invalid(f"must be a mapping, not {_kind(v)}")
-    return dict(v)
+    out: dict[str, Any] = _json_ready(v)
+    return out
+
+
+def _json_ready(v: Any) -> Any:
+    """A free-form value as JSON can hold it: dates as YYYY-MM-DD text; binary refused."""
+    if isinstance(v, dict):
+        return {str(k): _json_ready(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_ready(x) for x in v]
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    raise _Invalid(f"holds {_kind(v)}, which is not allowed: use text, numbers or lists")
 
 
 def _kind(v: Any) -> str:
@@ -437,46 +454,9 @@ def _describe(section: str, entry: Any, index: int) -> str:
 
 
 def parse(raw: bytes) -> Any:
-    """:func:`yamlio.parse`, with a value the YAML loader cannot build (a date such as
-    2026-13-45, an integer of more than 4300 digits) as a :class:`yamlio.YamlProblem` at its line,
-    never an exception of another kind."""
-    try:
-        return yamlio.parse(raw)
-    except (ValueError, OverflowError) as err:
-        line = _unbuildable_line(raw)
-        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise yamlio.YamlProblem(line, f"YAML error: a value cannot be read ({detail})") from None
-
-
-def _unbuildable_line(raw: bytes) -> int:
-    """The line of the first scalar that the safe loader cannot build; 1 when none is found."""
-    import yaml
-
-    try:
-        root = yaml.compose(
-            yamlio.decode(raw), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-    except Exception:  # the loader failed for another reason: say line 1
-        return 1
-    builder = yaml.SafeLoader("")
-    todo, seen, found = [root], set(), []
-    while todo:
-        node = todo.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            make = builder.yaml_constructors.get(node.tag)
-            try:
-                if make is not None:
-                    make(builder, node)
-            except Exception:
-                found.append(node.start_mark.line + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            todo.extend(n for pair in node.value for n in pair)
-    return min(found, default=1)
+    """:func:`yamlio.parse`: one YAML document, or :class:`yamlio.YamlProblem` at its line (a
+    value the loader cannot build, such as 2026-13-45, and a duplicate key included)."""
+    return yamlio.parse(raw)
 
 
 def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem]]:
@@ -720,11 +700,11 @@ def _finish(
 def _raw_cites(entry: Any) -> list[str]:
     if not isinstance(entry, dict):
         return []
-    found = entry.get("cites") if isinstance(entry.get("cites"), list) else []
-    facts = entry.get("facts") if isinstance(entry.get("facts"), list) else []
-    for fact in facts:
+    cites, facts = entry.get("cites"), entry.get("facts")
+    found: list[Any] = list(cites) if isinstance(cites, list) else []
+    for fact in facts if isinstance(facts, list) else []:
         if isinstance(fact, dict) and isinstance(fact.get("cites"), list):
-            found = [*found, *fact["cites"]]
+            found += fact["cites"]
     return [c for c in found if isinstance(c, str)]
 
 

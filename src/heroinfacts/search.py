@@ -82,10 +82,9 @@ NOTICE = (
 FORCED_NOTICE = (
     f"heroinfacts: {FALLBACK_ENV} is set, so search uses a simpler word match instead of FTS5."
 )
-MISSING_NOTICE = "heroinfacts: the search index is missing; run `heroinfacts cache clear`."
 STALE_NOTICE = (
-    "heroinfacts: the search index was built without FTS5; run `heroinfacts cache clear` "
-    "for ranked results."
+    "heroinfacts: the search index was built without FTS5; for ranked results, delete the "
+    "cache directory (`heroinfacts about` shows where) and it is rebuilt."
 )
 
 #: bm25 weights of the columns names, body, context, extra.
@@ -1374,12 +1373,13 @@ def _search(
 ) -> tuple[_Query | None, list[Hit], str | None]:
     """Analyse and run a query: (analysis, hits, notice); (None, [], notice) without an index."""
     conn = kb.conn
-    try:
-        if not _has_table(conn, "search_docs"):
-            return None, [], MISSING_NOTICE
-        fts = _use_fts() and _has_table(conn, "search_fts")
-    except sqlite3.Error:
-        return None, [], MISSING_NOTICE
+    if not _has_table(conn, "search_docs"):
+        # Every build writes the index: a cache without it is damaged. The entry point drops
+        # the caches on this error and answers again from the data.
+        from .store import CacheDamaged
+
+        raise CacheDamaged("the compiled cache has no search index")
+    fts = _use_fts() and _has_table(conn, "search_fts")
     try:
         q = _analyze(conn, query, fts)
     except (sqlite3.Error, ValueError, RecursionError):

@@ -23,6 +23,7 @@ from .render.doc import (
     Rows,
     Table,
     Title,
+    short,
 )
 from .store import KnowledgeBase
 
@@ -410,9 +411,7 @@ def severities_order(kb: KnowledgeBase) -> list[str]:
 
 def help_now(kb: KnowledgeBase) -> View:
     resources = kb.resources()
-    doc = Doc().add(
-        Title("Help now", "Help lines and services: call, text, chat or visit.")
-    )
+    doc = Doc().add(Title("Help now", "Help lines and services: call, text, chat or visit."))
     for res in resources:
         doc.add(*[Para(line) for line in resource_lines(res)])
     doc.add(
@@ -516,7 +515,7 @@ def _notices(result: Any) -> list[str]:
     if not result.results:
         tips = ", ".join(result.suggestions) if result.suggestions else ""
         notes.append(
-            f"heroinfacts: nothing found for {result.query!r}."
+            f"heroinfacts: nothing found for {short(result.query)!r}."
             + (f"\nTry: {tips}" if tips else "\nTry other words, or: heroinfacts topics")
         )
     return notes

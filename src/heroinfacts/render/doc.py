@@ -31,6 +31,11 @@ def clean(text: str) -> str:
     )
 
 
+def short(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message: a 100 KB name is not echoed whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def plain(text: str, style: str = "") -> Line:
     return [(text, style)]
 
