@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import DataError, Problem
-from .schema import SourceFile, compile_sources
+from .schema import SourceFile, compile_sources, parse
 from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
-from .yamlio import YamlProblem, parse
+from .yamlio import YamlProblem
 
 
 def _is_core(raw: bytes) -> bool:

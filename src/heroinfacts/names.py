@@ -10,9 +10,14 @@ import re
 import unicodedata
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015]+")
+#: Lone surrogates: what Python makes of bytes in argv that are not UTF-8 (surrogateescape).
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def normalize(name: str) -> str:
-    """The lookup key of ``name``: NFKC, case-folded, runs of spaces/dashes/underscores as ``-``."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    """The lookup key of ``name``: NFKC, case-folded, runs of spaces/dashes/underscores as ``-``.
+
+    Always encodable as UTF-8 (a lone surrogate becomes U+FFFD), so SQLite can take it.
+    """
+    folded = unicodedata.normalize("NFKC", _SURROGATES.sub("\ufffd", name)).casefold()
     return _SEPARATORS.sub("-", folded).strip("-")

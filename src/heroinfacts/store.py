@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .schema import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
-FORMAT = 3
+FORMAT = 4
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -85,6 +85,34 @@ def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) ->
     conn.commit()
 
 
+class CacheDamaged(sqlite3.DatabaseError):
+    """The compiled data contradicts itself (a damaged cache file). It is an SQLite
+    ``DatabaseError``, so the entry point drops the caches and answers from the data itself."""
+
+
+def _decode(data: Any) -> dict[str, Any]:
+    try:
+        rec = json.loads(data)
+    except (TypeError, ValueError):
+        raise CacheDamaged("a record in the compiled cache is damaged") from None
+    if not isinstance(rec, dict):
+        raise CacheDamaged("a record in the compiled cache is damaged")
+    return rec
+
+
+def _missing(kind: str, rid: str) -> CacheDamaged:
+    return CacheDamaged(f"the compiled cache names {kind} {rid!r} but has no record of it")
+
+
+def _encodable(text: str) -> bool:
+    """Whether SQLite can take ``text`` (lone surrogates from undecodable argv bytes cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class KnowledgeBase:
     """A loaded, read-only knowledge base: lookups by id and by name, and listings in order."""
 
@@ -92,7 +120,12 @@ class KnowledgeBase:
         self.conn = conn
         #: Where the compiled cache file is, or None when it was built in memory.
         self.cache_path = cache_path
-        self._meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        try:
+            self._meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        except (TypeError, ValueError):
+            raise CacheDamaged("the compiled cache's meta table is damaged") from None
+        if not isinstance(self._meta.get("sources"), list):
+            raise CacheDamaged("the compiled cache does not say which files it was built from")
 
     # --- about the data ----------------------------------------------------------------------
     def meta(self, key: str) -> Any:
@@ -113,16 +146,18 @@ class KnowledgeBase:
 
     # --- generic record access ---------------------------------------------------------------
     def _get(self, kind: str, rid: str) -> dict[str, Any] | None:
+        if not _encodable(rid):  # no id holds a lone surrogate
+            return None
         row = self.conn.execute(
             "SELECT data FROM records WHERE kind=? AND id=?", (kind, rid)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return _decode(row[0]) if row else None
 
     def _all(self, kind: str) -> Iterator[dict[str, Any]]:
         for (data,) in self.conn.execute(
             "SELECT data FROM records WHERE kind=? ORDER BY ord", (kind,)
         ):
-            yield json.loads(data)
+            yield _decode(data)
 
     def count(self, kind: str) -> int:
         return int(
@@ -171,8 +206,10 @@ class KnowledgeBase:
 
     # --- typed lookups -----------------------------------------------------------------------
     def topic(self, name: str) -> Topic:
-        rec = self._get("topic", self.resolve("topic", name))
-        assert rec is not None
+        rid = self.resolve("topic", name)
+        rec = self._get("topic", rid)
+        if rec is None:
+            raise _missing("topic", rid)
         return Topic.from_dict(rec)
 
     def topic_by_id(self, rid: str) -> Topic | None:
@@ -183,16 +220,20 @@ class KnowledgeBase:
         return (Topic.from_dict(r) for r in self._all("topic"))
 
     def sign_list(self, name: str) -> SignList:
-        rec = self._get("list", self.resolve("list", name))
-        assert rec is not None
+        rid = self.resolve("list", name)
+        rec = self._get("list", rid)
+        if rec is None:
+            raise _missing("list", rid)
         return SignList.from_dict(rec)
 
     def sign_lists(self) -> list[SignList]:
         return [SignList.from_dict(r) for r in self._all("list")]
 
     def term(self, name: str) -> Term:
-        rec = self._get("term", self.resolve("term", name))
-        assert rec is not None
+        rid = self.resolve("term", name)
+        rec = self._get("term", rid)
+        if rec is None:
+            raise _missing("term", rid)
         return Term.from_dict(rec)
 
     def terms(self) -> list[Term]:
@@ -221,12 +262,14 @@ class KnowledgeBase:
         if sub is not None:
             return Substance.from_dict(sub)
         rec = self._get("class", rid)
-        assert rec is not None
+        if rec is None:
+            raise _missing("drug", rid)
         return DrugClass.from_dict(rec)
 
     def drug_class(self, rid: str) -> DrugClass:
         rec = self._get("class", rid)
-        assert rec is not None
+        if rec is None:
+            raise _missing("class", rid)
         return DrugClass.from_dict(rec)
 
     def interactions(self) -> list[Interaction]:
