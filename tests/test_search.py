@@ -515,7 +515,9 @@ def test_normalize_query_properties(text: str) -> None:
     words = normalize_query(text)
     assert len(words) <= 32
     for w in words:
-        assert w and w == w.lower() and not any(c.isspace() for c in w)
+        assert (
+            w and w == w.casefold() and not any(c.isspace() for c in w)
+        )  # casefold, not lower: Cherokee folds to upper
         assert w not in FILLER
         assert all(c.isalnum() for c in w)
     assert normalize_query(" ".join(words)) == words  # idempotent

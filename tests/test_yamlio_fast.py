@@ -175,3 +175,69 @@ def test_dumped_data(value: Any, flow: bool, style: str | None) -> None:
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{},'\"&*!|> \n#?~01.<=\t")), max_size=40))
 def test_arbitrary_text(text: str) -> None:
     check(text)
+
+
+# --- values the loader cannot build, and duplicate keys: a YamlProblem at their line ----------
+
+UNBUILDABLE = [
+    ("schema: 1\nbundle:\n  reviewed: 2026-13-45\n", 3, "'2026-13-45' is not a real date"),
+    ("a: 2026-02-30\n", 1, "is not a real date (day is out of range for month)"),
+    ("a:\n  - 2001-12-14 25:00:00\n", 2, "is not a real date and time"),
+    ("schema: 1\nversion: " + "9" * 5000 + "\n", 2, "5,000-digit integer is too long"),
+    ("a: {b: [1, -" + "1" * 4301 + "]}\n", 1, "integer is too long"),
+    ("? " + "9" * 5000 + "\n: key\n", 1, "integer is too long"),
+    ("a: 1\nb: *x\nc: 2026-13-45\n", 0, ""),  # an error before: the loader's order decides
+]
+
+
+@pytest.mark.parametrize("text,line,words", UNBUILDABLE)
+def test_unbuildable_values_are_problems_at_their_line(text: str, line: int, words: str) -> None:
+    check(text)  # the fast path and the loader agree
+    with pytest.raises(yamlio.YamlProblem) as info:
+        yamlio.parse(text.encode())
+    if line:
+        assert info.value.line == line
+        assert words in info.value.message, info.value.message
+        if "date" in words:
+            assert info.value.message.endswith("write YYYY-MM-DD")
+
+
+DUPLICATES = [
+    ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first at line 1)"),
+    ("topics:\n  - id: x\n    summary: one\n    title: t\n    summary: two\n", 5,
+     "duplicate key 'summary' (first at line 3)"),
+    ("a: {x: 1, y: 2, x: 3}\n", 1, "duplicate key 'x' (first at line 1)"),
+    ("1: a\n0x1: b\n", 2, "duplicate key 1 (first at line 1)"),
+    ("a: {}\na: {}\n", 2, "duplicate key 'a' (first at line 1)"),
+    ("- {k: 1}\n- {k: 2, k: 3}\n", 2, "duplicate key 'k' (first at line 2)"),
+    ("? 0x" + "f" * 5000 + "\n: 1\n? 0x" + "f" * 5000 + "\n: 2\n", 3,
+     "duplicate key <a number too long to print> (first at line 1)"),
+    (".nan: 1\n.NaN: 2\n", 2, "duplicate key nan (first at line 1)"),  # one NaN object: one key
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,line,message", DUPLICATES)
+def test_duplicate_keys_are_problems(text: str, line: int, message: str) -> None:
+    check(text)
+    with pytest.raises(yamlio.YamlProblem) as info:
+        yamlio.parse(text.encode())
+    assert (info.value.line, info.value.message) == (line, message)
+
+
+def test_fast_path_steps_aside_for_duplicates_and_unbuildable_values() -> None:
+    for raw in (b"a: 1\na: 2\n", b"a: 2026-13-45\n", b"a: " + b"9" * 5000 + b"\n"):
+        with pytest.raises((yamlio._Bail, ValueError)):
+            yamlio._fast_parse(raw)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("m:\n  <<: {x: 1, y: 1}\n  x: 2\n", {"m": {"x": 2, "y": 1}}),  # a merge may be overridden
+        ("m:\n  <<: [{x: 1}, {x: 2}]\n  y: 3\n", {"m": {"x": 1, "y": 3}}),
+        ("a: {x: 1}\nb: {x: 1}\n", {"a": {"x": 1}, "b": {"x": 1}}),  # same key, other mappings
+    ],
+)
+def test_keys_that_are_not_duplicates(text: str, value: Any) -> None:
+    check(text)
+    assert yamlio.parse(text.encode()) == value

@@ -28,14 +28,30 @@ def page_path(packs: Sequence[str], name: str, mode: output.Mode) -> str:
     return os.path.join(cache_location(), "pages", f"{digest}.txt")
 
 
+#: A stored page is this line, then the page as UTF-8: ``MAGIC <bytes> <sha256 hex>\n``.
+MAGIC = b"heroinfacts-page-1"
+
+
+def _header(body: bytes) -> bytes:
+    return b"%s %d %s\n" % (MAGIC, len(body), sha256(body).hexdigest().encode("ascii"))
+
+
 def lookup(packs: Sequence[str], name: str, mode: output.Mode) -> str | None:
-    """The stored page for ``name`` in ``mode``, or None."""
+    """The stored page for ``name`` in ``mode``, or None (also for a page that is cut short
+    or damaged: its length and SHA-256 are checked)."""
     try:
-        with open(page_path(packs, name, mode), encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        with open(page_path(packs, name, mode), "rb") as fh:
+            raw = fh.read()
+    except OSError:
         return None
-    return text or None
+    end = raw.find(b"\n", 0, 128)
+    body = raw[end + 1 :]
+    if end < 0 or not body or raw[: end + 1] != _header(body):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def show_cached(
@@ -52,16 +68,24 @@ def show_cached(
 
 
 def _store(path: str, text: str) -> None:
+    """Store ``text`` at ``path`` whole or not at all: a header, a synced temporary file, then
+    an atomic rename. A read-only or full cache directory just stores nothing."""
     import tempfile
     from pathlib import Path
 
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: it could never be read back
+        return
     tmp = None
     try:
         where = os.path.dirname(path)
         os.makedirs(where, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".page-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_header(body) + body)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
         tmp = None
         pages = list(Path(where).glob("*.txt"))

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 import yaml
 from yaml import events as _ev
-from yaml.nodes import ScalarNode
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, ScalarNode
 
 try:  # the C parser is several times faster; PyYAML wheels ship it
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -46,8 +48,44 @@ class YamlProblem(Exception):
         super().__init__(f"line {line}: {message}")
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, shortened, never raising (a huge integer cannot print)."""
+    try:
+        text = repr(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        return "<a number too long to print>"
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _unbuildable(node: yaml.Node, err: Exception) -> YamlProblem:
+    """The problem for a scalar the safe constructor cannot build (ValueError, OverflowError)."""
+    line = node.start_mark.line + 1
+    detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+    value = str(node.value)
+    if node.tag == _TIMESTAMP:
+        what = "date" if len(value.strip()) <= 10 else "date and time"
+        return YamlProblem(
+            line, f"{_shown(value)} is not a real {what} ({detail}): write YYYY-MM-DD"
+        )
+    if node.tag == _INT or "integer string conversion" in detail:
+        digits = sum(c.isdigit() for c in value)
+        most: int = getattr(sys, "get_int_max_str_digits", lambda: 4300)()  # 3.10.7+
+        return YamlProblem(
+            line,
+            f"a {digits:,}-digit integer is too long (at most {most:,} digits):"
+            " write it in quotes if it is meant as text",
+        )
+    return YamlProblem(line, f"the value {_shown(value)} cannot be read ({detail})")
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """A safe loader that refuses aliases, so a billion-laughs file is never expanded."""
+    """A safe loader that refuses aliases (so a billion-laughs file is never expanded) and
+    duplicate keys, and reports a value it cannot build (2026-13-45) as a :class:`YamlProblem`."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -55,7 +93,46 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 node.start_mark.line + 1,
                 "YAML anchors and aliases (&name, *name) are not allowed: write values in full",
             )
-        return super().construct_object(node, deep)
+        if not isinstance(node, ScalarNode):
+            return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as err:
+            raise _unbuildable(node, err) from None
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        """SafeConstructor's, refusing a key written twice (keys merged in with ``<<`` may be
+        overridden, as YAML allows)."""
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(
+                None,
+                None,
+                f"expected a mapping node, but found {getattr(node, 'id', '?')}",
+                node.start_mark,
+            )
+        written = sum(1 for k, _ in node.value if k.tag != _MERGE)
+        self.flatten_mapping(node)
+        merged = len(node.value) - written  # flatten_mapping puts merged pairs first
+        mapping: dict[Any, Any] = {}
+        first: dict[Any, int] = {}
+        for i, (key_node, value_node) in enumerate(node.value):
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                )
+            if i >= merged:
+                line = key_node.start_mark.line + 1
+                if key in first:
+                    raise YamlProblem(
+                        line, f"duplicate key {_shown(key)} (first at line {first[key]})"
+                    )
+                first[key] = line
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 def _mark_line(err: yaml.YAMLError) -> int:
@@ -133,7 +210,7 @@ class _Bail(Exception):
 
 _EMPTY = "the file is empty: it needs at least `schema` and `bundle`"
 _STR = "tag:yaml.org,2002:str"
-_KEY_TAGS_REFUSED = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_KEY_TAGS_REFUSED = (_MERGE, "tag:yaml.org,2002:value")
 _MAX_DEPTH = 64
 
 
@@ -215,8 +292,8 @@ def _fast_parse(data: bytes, report: ReadProgress | None = None) -> Any:
                 cur[key] = value
                 has_key = False
             else:
-                if isinstance(value, (dict, list)):
-                    raise _Bail  # a collection as a key: the loader reports it
+                if isinstance(value, (dict, list)) or value in cur:
+                    raise _Bail  # a collection as a key, or a duplicate: the loader reports it
                 key = value
                 has_key = True
         if type(get()) is not _ev.StreamEndEvent:
@@ -264,6 +341,9 @@ def _parse_slow(text: str) -> Any:
         raise YamlProblem(_mark_line(err), f"YAML error: {detail}") from None
     except RecursionError:
         raise YamlProblem(1, "the YAML is nested too deeply") from None
+    except (ValueError, OverflowError) as err:  # not from a scalar (those are reported above)
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise YamlProblem(1, f"YAML error: a value cannot be read ({detail})") from None
     if data is None:
         raise YamlProblem(1, _EMPTY)
     return data
