@@ -32,7 +32,7 @@ from .errors import NotFound, UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
 from .store import KnowledgeBase
-from .views import Citer
+from .views import CONTACT_WORD, HELP_TITLE, Citer
 
 #: Output format by file suffix.
 FORMATS = {
@@ -46,17 +46,7 @@ TEXT_WIDTH = 80
 #: More topics than this may not fit on two printed pages.
 MANY_TOPICS = 3
 HELP_HEADING = "Where to get help"
-HELP_TITLE = "Help is available now"
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
-_CONTACT_WORD = {
-    "call": "Call",
-    "text": "Text",
-    "chat": "Chat",
-    "tty": "TTY",
-    "web": "Web",
-    "email": "Email",
-    "visit": "Visit",
-}
 
 
 @dataclass
@@ -171,7 +161,7 @@ def _contact_line(res: Resource, *, links: bool = True) -> tuple[Line, list[str]
     for i, c in enumerate(res.contacts):
         if i:
             line.append(("  ·  ", "dim"))
-        line.append((_CONTACT_WORD.get(c.kind, c.kind.title()) + " ", ""))
+        line.append((CONTACT_WORD.get(c.kind, c.kind.title()) + " ", ""))
         if links and c.kind in ("web", "chat") and _URL.match(c.value):
             line.append((c.value, "link"))
             urls.append(c.value)

@@ -84,7 +84,7 @@ def footer(kb: KnowledgeBase) -> Para:
 
 # --- help resources ---------------------------------------------------------------------------
 
-_CONTACT_WORD = {
+CONTACT_WORD = {
     "call": "Call",
     "text": "Text",
     "chat": "Chat",
@@ -103,7 +103,7 @@ def resource_lines(res: Resource, *, detail: bool = True) -> list[Line]:
     for i, c in enumerate(res.contacts):
         if i:
             contacts.append(("  ·  ", "dim"))
-        contacts += [(_CONTACT_WORD[c.kind] + " ", ""), (c.display, "cmd")]
+        contacts += [(CONTACT_WORD[c.kind] + " ", ""), (c.display, "cmd")]
     lines = [head, contacts]
     if detail:
         facts = [res.offers]
