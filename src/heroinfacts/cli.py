@@ -517,7 +517,7 @@ def about(
 ) -> None:
     """Versions, data checksum, license, disclaimer, and where data and caches live."""
     from .cache import cache_dir
-    from .sources import config_path, configured_packs
+    from .sources import config_path, configured_packs, data_location
     from .views import about as view
 
     opts = Opts(json_, plain, no_color, width, pack, quiet)
@@ -527,6 +527,7 @@ def about(
             "packs_from": configured_packs(pack or ())[1],
             "config": str(config_path()),
             "cache": kb.cache_path or f"{cache_dir()} (not writable: built in memory)",
+            "data_path": data_location(),
         }
         return view(kb, info)
 

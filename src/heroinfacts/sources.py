@@ -160,6 +160,11 @@ def shipped() -> DataFile:
     return DataFile("data/facts.yaml", True, None)
 
 
+def data_location() -> str:
+    """Where the shipped data file lives, for people (``about``)."""
+    return shipped().path or "inside this zipapp"
+
+
 def shipped_checksum_recorded() -> str | None:
     """The SHA-256 recorded beside the shipped data at build time, if present."""
     from importlib.resources import files

@@ -438,7 +438,8 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
         *[
             (
                 "Data file" if s.shipped else "Pack",
-                f"{s.path}  ({s.bundle.title} {s.bundle.version})",
+                f"{info['data_path'] if s.shipped else s.path}  "
+                f"({s.bundle.title} {s.bundle.version})",
             )
             for s in kb.sources
         ],
