@@ -170,12 +170,17 @@ class KnowledgeBase:
             "SELECT id, title, summary FROM records WHERE kind=? ORDER BY ord", (kind,)
         )
 
-    def resolve(self, ns: str, name: str) -> str:
-        """The id that ``name`` (an id, title or alias) stands for in namespace ``ns``."""
+    def lookup(self, ns: str, name: str) -> str | None:
+        """The id that ``name`` (an id, title or alias) stands for in namespace ``ns``, or None."""
         key = normalize(name)
         row = self.conn.execute("SELECT id FROM names WHERE ns=? AND norm=?", (ns, key)).fetchone()
-        if row:
-            return str(row[0])
+        return str(row[0]) if row else None
+
+    def resolve(self, ns: str, name: str) -> str:
+        """Like :meth:`lookup`, but a miss raises :class:`NotFound` with close suggestions."""
+        found = self.lookup(ns, name)
+        if found is not None:
+            return found
         raise NotFound(_NS_WORD[ns], name, self.suggest(ns, name))
 
     def suggest(self, ns: str, name: str, n: int = 3) -> list[str]:

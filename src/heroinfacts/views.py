@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._version import __version__
-from .model import CRISIS_CONCERNS, DrugClass, Fact, Resource, Substance
+from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, Substance
 from .render.doc import (
     Bullets,
     Callout,
@@ -325,16 +325,67 @@ def refs_view(kb: KnowledgeBase, chosen: Sequence[Any], heading: str) -> View:
     return View(doc, data)
 
 
+def classes_of(drug: Substance | DrugClass) -> tuple[str, ...]:
+    """The classes a named drug belongs to (a class is its own)."""
+    return drug.classes if isinstance(drug, Substance) else (drug.id,)
+
+
+def interaction_block(
+    kb: KnowledgeBase, inter: Interaction, citer: Citer
+) -> tuple[Any, dict[str, Any]]:
+    """What the data says about one pair of classes: a callout, and its JSON."""
+    severities = kb.severities()
+    sev = next(s for s in severities if s.id == inter.severity)
+    names = " + ".join(kb.drug_class(c).name for c in inter.classes)
+    block = Callout(
+        f"{sev.label}: {names}",
+        [
+            Para(citer.line(inter.note, inter.cites)),
+            Para([(f"{sev.label}: ", "bold"), (sev.definition, "dim")]),
+        ],
+        tone="danger" if sev.id == severities[0].id else "warn",
+    )
+    data = {
+        "classes": list(inter.classes),
+        "found": True,
+        "severity": sev.to_dict(),
+        "note": inter.note,
+        "citations": list(inter.cites),
+    }
+    return block, data
+
+
+def named_interactions(kb: KnowledgeBase, question: str) -> list[Interaction]:
+    """Entries for drugs a question names together ("can i take xanax with heroin")."""
+    import re
+    from itertools import combinations
+
+    text = question.casefold()
+    if not re.search(r"\b(with|and|plus|mix\w*|combin\w*|together|while|on|after)\b|[+&]", text):
+        return []  # "is xanax an opioid" names two, but asks about taking neither with the other
+    words = re.findall(r"[^\W_]+", text)[:64]
+    ids: list[str] = []
+    for i in range(len(words)):
+        for n in (3, 2, 1):  # the longest name first: "prescription opioids", then "opioids"
+            rid = kb.lookup("drug", " ".join(words[i : i + n]))
+            if rid is not None and rid not in ids:
+                ids.append(rid)
+                break
+    found: list[Interaction] = []
+    for a, b in combinations([kb.drug(r) for r in ids[:4]], 2):
+        for x in classes_of(a):
+            for y in classes_of(b):
+                inter = kb.interaction(x, y)
+                if inter is not None and inter not in found:
+                    found.append(inter)
+    return found
+
+
 def mix(kb: KnowledgeBase, a: str, b: str) -> View:
     drugs = [kb.drug(a), kb.drug(b)]
-
-    def classes(d: Substance | DrugClass) -> tuple[str, ...]:
-        return d.classes if isinstance(d, Substance) else (d.id,)
-
-    severities = {s.id: s for s in kb.severities()}
     citer = Citer()
     doc = Doc().add(Title(f"{drugs[0].name} + {drugs[1].name}"))
-    pairs = [(x, y) for x in classes(drugs[0]) for y in classes(drugs[1])]
+    pairs = [(x, y) for x in classes_of(drugs[0]) for y in classes_of(drugs[1])]
     found, missing = [], []
     for x, y in dict.fromkeys(pairs):
         inter = kb.interaction(x, y)
@@ -344,27 +395,9 @@ def mix(kb: KnowledgeBase, a: str, b: str) -> View:
             found.append(inter)
     data_pairs: list[dict[str, Any]] = []
     for inter in found:
-        sev = severities[inter.severity]
-        names = " + ".join(kb.drug_class(c).name for c in inter.classes)
-        doc.add(
-            Callout(
-                f"{sev.label}: {names}",
-                [
-                    Para(citer.line(inter.note, inter.cites)),
-                    Para([(f"{sev.label}: ", "bold"), (sev.definition, "dim")]),
-                ],
-                tone="danger" if sev.id == severities_order(kb)[0] else "warn",
-            )
-        )
-        data_pairs.append(
-            {
-                "classes": list(inter.classes),
-                "found": True,
-                "severity": sev.to_dict(),
-                "note": inter.note,
-                "citations": list(inter.cites),
-            }
-        )
+        block, entry = interaction_block(kb, inter, citer)
+        doc.add(block)
+        data_pairs.append(entry)
     for x, y in missing:
         names = f"{kb.drug_class(x).name} + {kb.drug_class(y).name}"
         doc.add(
@@ -394,7 +427,7 @@ def mix(kb: KnowledgeBase, a: str, b: str) -> View:
     doc.add(footer(kb))
     data = {
         "drugs": [
-            {"query": q, "id": d.id, "name": d.name, "classes": list(classes(d))}
+            {"query": q, "id": d.id, "name": d.name, "classes": list(classes_of(d))}
             for q, d in zip((a, b), drugs, strict=False)
         ],
         "interactions": data_pairs,
@@ -403,10 +436,6 @@ def mix(kb: KnowledgeBase, a: str, b: str) -> View:
     }
     notices = ["No data on this combination. That is not the same as safe."] if not found else []
     return View(doc, data, code=0 if found else 1, notices=notices)
-
-
-def severities_order(kb: KnowledgeBase) -> list[str]:
-    return [s.id for s in kb.severities()]
 
 
 def help_now(kb: KnowledgeBase) -> View:
@@ -550,6 +579,12 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
     hits = list(result.results)
     if resources and any(r.is_crisis for r in resources):
         doc.add(help_callout(resources))
+    mixes = named_interactions(kb, result.query)
+    mix_data = []
+    for inter in mixes:  # a question naming two drugs gets what the data says about the pair
+        block, entry = interaction_block(kb, inter, citer)
+        doc.add(block)
+        mix_data.append(entry)
     facts = [h for h in hits if h.kind != "resource"]
     if facts:
         best, more = facts[0], facts[1:5]
@@ -571,5 +606,9 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
                 Para([("Read next: ", "bold"), (f"heroinfacts show {result.next_topic}", "cmd")])
             )
         doc.add(citer.block(kb), footer(kb))
-    data = {**result.to_dict(), "resources": [r.to_dict() for r in resources]}
-    return View(doc, data, code=0 if hits else 1, notices=_notices(result))
+    data = {
+        **result.to_dict(),
+        "resources": [r.to_dict() for r in resources],
+        "interactions": mix_data,
+    }
+    return View(doc, data, code=0 if hits or mixes else 1, notices=_notices(result))
