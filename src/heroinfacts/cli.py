@@ -15,6 +15,9 @@ import typer
 from . import output
 from ._version import __version__
 from .errors import DataError, NotFound, UsageError
+
+# Options every command takes: imported into this module's globals, where Typer reads them.
+from .options import JsonOpt, NoColorOpt, PackOpt, PlainOpt, QuietOpt, WidthOpt
 from .render.doc import short
 
 if TYPE_CHECKING:
@@ -31,36 +34,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# --- options every command takes ------------------------------------------------------------
-JsonOpt = Annotated[
-    bool, typer.Option("--json", "-j", help="Print one JSON document on stdout (e.g. --json).")
-]
-PlainOpt = Annotated[
-    bool, typer.Option("--plain", "-p", help="Plain text: no colour, no boxes (e.g. --plain).")
-]
-NoColorOpt = Annotated[
-    bool, typer.Option("--no-color", "-C", help="No colour; NO_COLOR=1 does the same.")
-]
-WidthOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--width", "-w", min=20, max=1000, metavar="N", help="Wrap at N columns (e.g. -w 60)."
-    ),
-]
-PackOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--pack",
-        "-P",
-        help="Add a local pack (repeatable; e.g. --pack ./ours.yaml).",
-        metavar="PATH",
-    ),
-]
-QuietOpt = Annotated[
-    bool,
-    typer.Option("--quiet", "-q", help="Fewer notices on stderr; help lines are always shown."),
-]
 
 
 @dataclass

@@ -15,23 +15,9 @@ import typer
 if TYPE_CHECKING:
     from .handout import Handout
 
-# The option types are declared here as in cli.py (Typer reads them from this module's globals).
-JsonOpt = Annotated[
-    bool, typer.Option("--json", "-j", help="Print one JSON document on stdout (e.g. --json).")
-]
-PackOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--pack",
-        "-P",
-        help="Add a local pack (repeatable; e.g. --pack ./ours.yaml).",
-        metavar="PATH",
-    ),
-]
-QuietOpt = Annotated[
-    bool,
-    typer.Option("--quiet", "-q", help="Fewer notices on stderr; help lines are always shown."),
-]
+# Typer reads the option types from this module's globals.
+from .options import JsonOpt, PackOpt, QuietOpt
+
 TopicsArg = Annotated[
     list[str],
     typer.Argument(
