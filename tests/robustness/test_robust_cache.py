@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from robust_support import Result, Runner, Spec
+from robust_support import Result, Runner, Spec, sample_pack
 
 QUERIES = {
     "show": (["show", "heroin", "--json"], {}),
@@ -188,7 +188,7 @@ def test_ten_processes_with_different_packs(hf: Runner, tmp_path: Path) -> None:
     specs = []
     for i in range(10):
         pack = tmp_path / f"pack{i}.yaml"
-        pack.write_text(_pack(f"word{i:02d}"), encoding="utf-8")
+        pack.write_text(sample_pack(f"word{i:02d}"), encoding="utf-8")
         specs.append(
             Spec(
                 ["show", "local-slang", "--pack", str(pack)],
@@ -202,35 +202,7 @@ def test_ten_processes_with_different_packs(hf: Runner, tmp_path: Path) -> None:
 
 # --- packs changed after the cache was built -------------------------------------------------
 
-PACK = """\
-schema: 1
-bundle:
-  id: test-pack
-  title: Test pack
-  version: "1"
-  language: en
-  reviewed: 2026-11-01
-  license: CC0-1.0
-  disclaimer: Test data only.
-references:
-  - id: local-directory
-    type: document
-    title: "[Local service directory]"
-    publisher: Test County
-topics:
-  - id: local-slang
-    title: Local words
-    summary: Words people use here.
-    facts:
-      - id: local-fact
-        text: People here say {word} for heroin.
-        cites: [local-directory]
-"""
 WORDS = ["gear", "brwn", "smak"]  # all the same length: the file keeps its size
-
-
-def _pack(word: str) -> str:
-    return PACK.format(word=word)
 
 
 def _rewrite_in_place(path: Path, text: str) -> None:
@@ -273,13 +245,13 @@ def test_pack_changed_after_the_cache_was_built(
 ) -> None:
     """Rewritten within the same second, same size (and mtime put back): never the old answer."""
     pack = tmp_path / "pack.yaml"
-    pack.write_text(_pack(WORDS[0]), encoding="utf-8")
+    pack.write_text(sample_pack(WORDS[0]), encoding="utf-8")
     argv, extra = PACK_QUERIES[query]
     argv = [*argv, "--pack", str(pack)]
     for word in WORDS[1:]:
         old = hf.check(fresh.run(*argv, env=extra), codes=0, color=bool(extra))
         size = pack.stat().st_size
-        CHANGES[change](pack, _pack(word))
+        CHANGES[change](pack, sample_pack(word))
         assert pack.stat().st_size == size
         new = hf.check(fresh.run(*argv, env=extra), codes=0, color=bool(extra))
         # the answer a cache that never saw the old file gives
@@ -295,7 +267,7 @@ def test_pack_changed_after_the_cache_was_built(
 def test_pack_set_changed(hf: Runner, fresh: Runner, tmp_path: Path) -> None:
     """With a pack, then without it (flag, then environment): the pack's topic goes away."""
     pack = tmp_path / "pack.yaml"
-    pack.write_text(_pack("gear"), encoding="utf-8")
+    pack.write_text(sample_pack("gear"), encoding="utf-8")
     hf.check(fresh.run("show", "local-slang", "--pack", str(pack)), codes=0)
     hf.check(fresh.run("show", "local-slang", env={"HEROINFACTS_PACKS": str(pack)}), codes=0)
     gone = fresh.run("show", "local-slang")

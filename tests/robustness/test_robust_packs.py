@@ -11,38 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from robust_support import Result, Runner, Spec
+from robust_support import PACK_HEAD, Result, Runner, Spec, sample_pack
 
-HEAD = """\
-schema: 1
-bundle:
-  id: test-pack
-  title: Test pack
-  version: "1"
-  language: en
-  reviewed: 2026-11-01
-  license: CC0-1.0
-  disclaimer: Test data only.
-"""
-GOOD = (
-    HEAD
-    + """\
-references:
-  - id: local-directory
-    type: document
-    title: "[Local service directory]"
-    publisher: Test County
-topics:
-  - id: local-slang
-    title: Local words
-    summary: Words people use here.
-    facts:
-      - id: local-fact
-        text: People here say gear for heroin.
-        cites: [local-directory]
-    related: [heroin]
-"""
-)
+HEAD = PACK_HEAD
+GOOD = sample_pack("gear") + "    related: [heroin]\n"
 SECOND_TOPIC = """\
   - id: local-slang
     title: Again
