@@ -83,6 +83,15 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     assert "did you mean 'related'" in p.message and p.line == 23
 
 
+def test_odd_keys_are_quoted_so_a_message_stays_on_one_line(tmp_path: Path) -> None:
+    text = GOOD_PACK.replace(
+        "    publisher: Test County",
+        '    publisher: Test County\n    author: [{literal: Test County, "\\n": x, "": y}]',
+    )
+    p = only(problems(tmp_path, text), "author entry 1 has unknown keys")
+    assert "\n" not in p.message and "'\\n'" in p.message and "''" in p.message, p
+
+
 def test_missing_required_key(tmp_path: Path) -> None:
     text = GOOD_PACK.replace("    summary: Words people use here.\n", "")
     p = only(problems(tmp_path, text), "missing the required key 'summary'")

@@ -139,11 +139,13 @@ def _show(v: Any) -> str:
 
 
 def _label(v: Any) -> str:
-    """``str(v)`` for a key in a path or a hint, never raising."""
+    """``str(v)`` for a key in a path or a hint, never raising; quoted (``repr``) when it is empty
+    or has characters that would not print as themselves, such as a line break."""
     try:
-        return str(v)
+        text = str(v)
     except ValueError:
         return "<a number too long to print>"
+    return text if text.isprintable() and text.strip() == text and text else repr(text)
 
 
 def _str(v: Any) -> str:
