@@ -7,6 +7,7 @@ docs/performance.md has the numbers behind each rule. With a fresh compiled cach
   SQLite;
 * the fast path answers without Typer (tests/test_fastpath.py checks that it answers alike);
 * nothing ever imports ``rich.markdown`` (~180 ms);
+* warm lookups import neither ``dataclasses`` (with ``inspect``) nor ``calendar``;
 * the user cache directory is found without platformdirs on Linux.
 """
 
@@ -77,6 +78,9 @@ def test_warm_plain_and_json_paths(args: list[str]) -> None:
     assert not _family(modules, "rich"), "rich imported for plain or JSON output"
     assert not _family(modules, "typer"), "the fast path was not taken"
     assert "heroinfacts.schema" not in modules
+    # records.py stands in for dataclasses on this path (~12 ms); calendar pulls in locale
+    for slow in ("dataclasses", "inspect", "calendar"):
+        assert slow not in modules, f"{slow} imported on a warm lookup"
 
 
 def test_stored_page_needs_neither_rich_nor_sqlite() -> None:

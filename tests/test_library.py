@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 import time
@@ -13,6 +12,7 @@ import pytest
 import heroinfacts
 from heroinfacts import cache
 from heroinfacts.errors import NotFound
+from heroinfacts.records import FrozenInstanceError
 from heroinfacts.store import KnowledgeBase
 
 
@@ -52,7 +52,7 @@ def test_miss_gives_close_suggestions(kb: KnowledgeBase) -> None:
 
 def test_records_are_immutable(kb: KnowledgeBase) -> None:
     topic = kb.topic("heroin")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         topic.title = "x"  # type: ignore[misc]
     assert isinstance(topic.facts, tuple) and isinstance(topic.aliases, tuple)
     ref = kb.reference("darke-2009")

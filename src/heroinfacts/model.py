@@ -1,4 +1,4 @@
-"""The knowledge base's records: frozen dataclasses, loaded once and then only read.
+"""The knowledge base's records: frozen (:mod:`heroinfacts.records`), loaded once, then only read.
 
 Each record converts to and from plain JSON-ready dicts (``to_dict`` / ``from_dict``), which is
 how the compiled cache stores them; ``to_dict`` is also what ``--json`` prints.
@@ -6,11 +6,11 @@ how the compiled cache stores them; ``to_dict`` is also what ``--json`` prints.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from . import records
 
 #: Concerns that make a page show crisis help: nothing hides those resources.
 CRISIS_CONCERNS = frozenset({"depression", "suicide", "overdose"})
@@ -24,12 +24,12 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, records.Record):
+        return {k: _plain(getattr(value, k)) for k in value._fields}
     return value
 
 
-class Record:
+class Record(records.Record):
     """Shared conversions of every record type."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,7 +38,6 @@ class Record:
         return result
 
 
-@dataclass(frozen=True, slots=True)
 class Bundle(Record):
     id: str
     title: str
@@ -50,10 +49,9 @@ class Bundle(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Bundle:
-        return cls(**{f.name: str(d[f.name]) for f in dataclasses.fields(cls)})
+        return cls(**{k: str(d[k]) for k in cls._fields})
 
 
-@dataclass(frozen=True, slots=True)
 class Reference(Record):
     """A source in CSL-JSON form; ``csl`` holds every CSL field the data gives."""
 
@@ -78,7 +76,6 @@ class Reference(Record):
         return cls(id=str(d["id"]), csl=MappingProxyType(dict(d)))
 
 
-@dataclass(frozen=True, slots=True)
 class Proportion(Record):
     """A proportion a fact states (``numerator`` in ``denominator``), with its wording."""
 
@@ -87,7 +84,6 @@ class Proportion(Record):
     wording: str
 
 
-@dataclass(frozen=True, slots=True)
 class Fact(Record):
     id: str
     text: str
@@ -109,7 +105,6 @@ class Fact(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Topic(Record):
     id: str
     title: str
@@ -137,13 +132,11 @@ class Topic(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class ListItem(Record):
     id: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
 class SignList(Record):
     id: str
     title: str
@@ -166,7 +159,6 @@ class SignList(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Term(Record):
     id: str
     term: str
@@ -185,7 +177,6 @@ class Term(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Severity(Record):
     id: str
     label: str
@@ -196,7 +187,6 @@ class Severity(Record):
         return cls(id=d["id"], label=d["label"], definition=d["definition"])
 
 
-@dataclass(frozen=True, slots=True)
 class DrugClass(Record):
     id: str
     name: str
@@ -207,7 +197,6 @@ class DrugClass(Record):
         return cls(id=d["id"], name=d["name"], aliases=tuple(d.get("aliases", ())))
 
 
-@dataclass(frozen=True, slots=True)
 class Substance(Record):
     id: str
     name: str
@@ -226,7 +215,6 @@ class Substance(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Interaction(Record):
     id: str
     classes: tuple[str, str]
@@ -246,7 +234,6 @@ class Interaction(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Contact(Record):
     kind: str
     value: str
@@ -257,7 +244,6 @@ class Contact(Record):
         return self.label or self.value
 
 
-@dataclass(frozen=True, slots=True)
 class Resource(Record):
     id: str
     name: str
@@ -297,7 +283,6 @@ class Resource(Record):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Source(Record):
     """One data file that was loaded: the shipped data or a local pack."""
 

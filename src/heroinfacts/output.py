@@ -8,14 +8,13 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any
 
+from .records import Record
 from .render.doc import Doc
 
 
-@dataclass(frozen=True)
-class Mode:
+class Mode(Record):
     """Resolved output settings for one run."""
 
     json: bool

@@ -50,8 +50,9 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .records import Record, field
 
 if TYPE_CHECKING:
     from .schema import Compiled
@@ -251,8 +252,7 @@ _FTS5: bool | None = None
 # --- results ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(Record):
     """One search result: an entry of the knowledge base."""
 
     kind: str  # fact|topic|list|item|term|interaction|resource|reference
@@ -275,8 +275,7 @@ class Hit:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Record):
     """What :func:`search` and :func:`ask` return."""
 
     query: str
@@ -286,7 +285,7 @@ class SearchResult:
     suggestions: tuple[str, ...] = ()  # when nothing is found: close words and topic ids
     notice: str | None = None  # a one-line message for stderr (e.g. no FTS5)
     next_topic: str | None = None  # ask only: the topic id to read next
-    asked: bool = field(default=False, repr=False)  # made by ask (adds next_topic to JSON)
+    asked: bool = False  # made by ask (adds next_topic to JSON)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -722,8 +721,7 @@ Phrase = tuple[str, ...]
 Clause = tuple[Phrase, ...]  # phrases that must all match
 
 
-@dataclass
-class _Group:
+class _Group(Record, frozen=False):
     """One concept of the query: alternative clauses, any of which may match."""
 
     clauses: list[Clause]
@@ -738,8 +736,7 @@ class _Group:
     said: tuple[str, ...] = ()  # its words, and the names of the things it names (smack: heroin)
 
 
-@dataclass
-class _Query:
+class _Query(Record, frozen=False):
     groups: list[_Group]
     corrected: str | None
     concerns: list[str]

@@ -6,7 +6,6 @@ query whatever the size of the data: a 100,000-topic pack is never decoded in fu
 
 from __future__ import annotations
 
-import difflib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -197,6 +196,8 @@ class KnowledgeBase:
             ).fetchall()
         else:
             rows = self.conn.execute("SELECT norm, id FROM names WHERE ns=?", (ns,)).fetchall()
+        import difflib  # only for suggestions: not at every start
+
         by_norm: dict[str, str] = dict(rows)
         matches = difflib.get_close_matches(key, list(by_norm), n=n * 3, cutoff=0.6)
         if len(key) >= 3:  # a prefix is a good hint too ("benzo" -> "benzodiazepine")
@@ -247,6 +248,8 @@ class KnowledgeBase:
     def reference(self, rid: str) -> Reference:
         rec = self._get("reference", rid)
         if rec is None:
+            import difflib
+
             ids = [r for r, _, _ in self.outline("reference")]
             raise NotFound("reference", rid, difflib.get_close_matches(rid, ids, n=3, cutoff=0.5))
         return Reference.from_dict(rec)

@@ -6,11 +6,11 @@ Views only read the knowledge base; they never print. ``cli.py`` picks the rende
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._version import __version__
 from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, Substance
+from .records import Record, field
 from .render.doc import (
     Bullets,
     Callout,
@@ -34,8 +34,7 @@ NO_DATA = (
 )
 
 
-@dataclass
-class View:
+class View(Record, frozen=False):
     """A command's result: the human document, the JSON data and the exit code."""
 
     doc: Doc

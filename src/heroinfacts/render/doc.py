@@ -7,8 +7,9 @@ into their own form. Text in a Doc is always literal: no renderer interprets mar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Union
+
+from ..records import Record, field
 
 #: Styles a span may carry; each renderer maps them to its own means (or ignores them).
 STYLES = ("bold", "italic", "dim", "cite", "id", "hl", "warn", "danger", "ok", "link", "cmd")
@@ -40,31 +41,26 @@ def plain(text: str, style: str = "") -> Line:
     return [(text, style)]
 
 
-@dataclass
-class Title:
+class Title(Record, frozen=False):
     text: str
     subtitle: str | None = None
 
 
-@dataclass
-class Heading:
+class Heading(Record, frozen=False):
     text: str
 
 
-@dataclass
-class Para:
+class Para(Record, frozen=False):
     line: Line
     style: str = ""  # "dim" for footnotes
 
 
-@dataclass
-class Bullets:
+class Bullets(Record, frozen=False):
     items: list[Line]
     marker: str = "bullet"  # bullet | check | number
 
 
-@dataclass
-class IconArray:
+class IconArray(Record, frozen=False):
     """``numerator`` in ``denominator``, drawn as filled and empty icons, with its sentence."""
 
     numerator: int
@@ -73,14 +69,12 @@ class IconArray:
     approximate: bool = False
 
 
-@dataclass
-class Table:
+class Table(Record, frozen=False):
     headers: list[str]
     rows: list[list[Line]]
 
 
-@dataclass
-class Callout:
+class Callout(Record, frozen=False):
     """A boxed notice: crisis help, a warning, a "no data is not safe" message."""
 
     title: str
@@ -88,16 +82,14 @@ class Callout:
     tone: str = "help"  # help | danger | warn
 
 
-@dataclass
-class References:
+class References(Record, frozen=False):
     """Numbered references: each entry is APA segments (text, italic)."""
 
     entries: list[tuple[int, list[tuple[str, bool]]]]
     title: str = "References"
 
 
-@dataclass
-class Rows:
+class Rows(Record, frozen=False):
     """Tab-separated machine rows for plain mode (``topics`` piped): nothing else is printed."""
 
     rows: list[list[str]]
@@ -106,8 +98,7 @@ class Rows:
 Block = Union[Title, Heading, Para, Bullets, IconArray, Table, Callout, References, Rows]  # noqa: UP007 (a runtime alias on 3.10)
 
 
-@dataclass
-class Doc:
+class Doc(Record, frozen=False):
     blocks: list[Block] = field(default_factory=list)
 
     def add(self, *blocks: Block) -> Doc:
