@@ -29,6 +29,9 @@ from heroinfacts.eval import (
 )
 from heroinfacts.schema import SourceFile, compile_sources
 from heroinfacts.search import FILLER, Hit, SearchResult, ask, normalize_query, search
+from heroinfacts.search import index as s_index
+from heroinfacts.search import query as s_query
+from heroinfacts.search import run as s_run
 from heroinfacts.store import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,7 +289,7 @@ def test_words_of_time_and_verbs_do_not_mislead(kb: KnowledgeBase) -> None:
 
 
 def test_aliases_match_other_forms_of_their_words(kb: KnowledgeBase) -> None:
-    assert S._analyze(kb.conn, "get clean", True).groups[0].clauses[0] == (("get", "clean"),)
+    assert s_query._analyze(kb.conn, "get clean", True).groups[0].clauses[0] == (("get", "clean"),)
     assert ask(kb, "how do i get clean").results[0].topic == "getting-help"
     assert ask(kb, "i feel down all the time").results  # "feeling down"
 
@@ -441,19 +444,19 @@ def test_fallback_search_is_correct_and_says_so(plain_kb: KnowledgeBase) -> None
 def test_fallback_is_used_when_sqlite_lacks_fts5(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(S, "_FTS5", False)  # as if this Python's SQLite had no FTS5
+    monkeypatch.setattr(s_index, "_FTS5", False)  # as if this Python's SQLite had no FTS5
     result = ask(kb, "what is gaba")
     assert result.notice == S.NOTICE
     assert result.results[0].id == "cns-depressants-boost-gaba"
 
 
 def test_an_index_built_without_fts5_works_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(S, "_FTS5", False)
+    monkeypatch.setattr(s_index, "_FTS5", False)
     built = _kb_from()
-    assert not S._has_table(built.conn, "search_fts")
+    assert not s_query._has_table(built.conn, "search_fts")
     assert search(built, "darke 2009").results[0].id == "darke-2009"
     assert search(built, "gaba").notice == S.NOTICE
-    monkeypatch.setattr(S, "_FTS5", True)  # a later Python with FTS5, same cache file
+    monkeypatch.setattr(s_index, "_FTS5", True)  # a later Python with FTS5, same cache file
     result = search(built, "gaba")
     assert result.notice == S.STALE_NOTICE and result.results[0].id == "gaba"
 
@@ -463,7 +466,7 @@ def test_the_fallback_switch_does_not_change_the_index(
 ) -> None:
     monkeypatch.setenv("HEROINFACTS_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv(S.FALLBACK_ENV, "1")
-    assert S._has_table(heroinfacts.load().conn, "search_fts")
+    assert s_query._has_table(heroinfacts.load().conn, "search_fts")
 
 
 def test_fallback_meets_a_lower_bar(plain_kb: KnowledgeBase) -> None:
@@ -638,8 +641,8 @@ def test_larger_index_still_answers_correctly(big_kb: KnowledgeBase) -> None:
 def test_large_index_path_bounds_the_rows_it_ranks(
     big_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(S, "LARGE_INDEX", 1000)  # treat 12,000 rows as a large index
-    monkeypatch.setattr(S, "COMMON_DF", 200)
+    monkeypatch.setattr(s_run, "LARGE_INDEX", 1000)  # treat 12,000 rows as a large index
+    monkeypatch.setattr(s_run, "COMMON_DF", 200)
     assert ask(big_kb, "is smack a downer").results[0].topic == "is-heroin-a-depressant"
     assert search(big_kb, "people body pain").results  # only common words
     assert _ids(search(big_kb, "quuxotic people"))[0] == "fact:needle-fact"
@@ -648,7 +651,7 @@ def test_large_index_path_bounds_the_rows_it_ranks(
 def test_spelling_correction_stays_fast_with_a_large_vocabulary() -> None:
     rng = random.Random(3)
     conn = sqlite3.connect(":memory:")
-    conn.executescript(S.SCHEMA)
+    conn.executescript(s_index.SCHEMA)
     words = {
         "".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 12))) for _ in range(60_000)
     }
@@ -658,7 +661,15 @@ def test_spelling_correction_stays_fast_with_a_large_vocabulary() -> None:
         "INSERT INTO search_vocab_rev VALUES (?, 1)", ((w[::-1],) for w in words if len(w) >= 5)
     )
     start = time.perf_counter()
-    fixes = [S._close_words(conn, w) for w in ("depresant", "withdrawl", "widthdrawal") * 10]
+    fixes = [s_query._close_words(conn, w) for w in ("depresant", "withdrawl", "widthdrawal") * 10]
     per_word = (time.perf_counter() - start) / 30
     assert fixes[0] == ["depressant"] and fixes[1] == ["withdrawal"]
     assert per_word < 0.05
+
+
+def test_reference_hits_read_as_apa_entries(kb: KnowledgeBase) -> None:
+    from heroinfacts.citations import apa
+
+    hits = [h for h in search(kb, "darke 2009").results if h.kind == "reference"]
+    assert hits and hits[0].id == "darke-2009"
+    assert hits[0].text == apa(kb.reference("darke-2009").csl).strip()

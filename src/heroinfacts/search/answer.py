@@ -1,0 +1,408 @@
+"""``ask``: the best answer to a plain question, then the facts that support it.
+
+:func:`ask` runs the question as a search over topics, lists and facts, weighs the topics and
+lists found as the question's subject, and answers with a topic's lead fact, another fact of it
+that says more of the question, or a list (see :func:`ask`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .index import MAX_PHRASE, PROPORTION_MARK, _id_words, _trim
+from .query import Phrase, _Query
+from .results import Hit, SearchResult
+from .run import _crisis_hits, _has_phrase, _safe_suggest, _search
+from .text import MAX_TOKENS, _stem, _words
+
+if TYPE_CHECKING:
+    from ..store import KnowledgeBase
+
+ASK_FACTS = 5
+
+
+def ask(kb: KnowledgeBase, question: str) -> SearchResult:
+    """The best answer to ``question`` first, then up to four supporting facts.
+
+    The answer is a fact, or for a question about signs or symptoms a list (title and items as
+    the text, the list's citations). When the question names a topic (its title, id or an alias
+    covers the question's concepts, see :func:`_subject`), the answer is that topic's lead, its
+    first fact, unless another of its facts says more of the question in its own words; the
+    rest of the topic supports it. Otherwise the facts that say more of the question come first,
+    then the search's order. When nothing found says anything specific the question asks
+    ("can you smoke heroin"), there is no answer, and the suggestions start with the topics the
+    question's known words found. For a question about suicide, self-harm or overdose, the
+    matching help resource comes first; a list whose concerns are a crisis brings its help
+    resource along, last.
+
+    ``next_topic`` is a topic to read next: the topic of the best supporting fact that is not the
+    answer's own, else the first topic the answer's topic relates to.
+    """
+    text = question if isinstance(question, str) else ""
+    q, pool, notice = _search(kb, text, ASK_KINDS, ASK_POOL)
+    if q is None:
+        return SearchResult(text, None, (), notice=notice, asked=True)
+    try:
+        answers = _answers(kb.conn, q, pool)
+    except (sqlite3.Error, ValueError):  # a damaged record: the search's own order
+        answers = [h for h in pool if h.kind == "fact"][:ASK_FACTS]
+    hits = list(answers)
+    crisis = list(q.concerns)
+    if not crisis and answers and answers[0].kind == "list":
+        crisis = _list_crisis(kb.conn, answers[0].id)
+    if crisis:
+        top = answers[0].score if answers else 0.0
+        try:
+            help_hits = _crisis_hits(kb.conn, crisis, top, None)
+        except sqlite3.Error:
+            help_hits = []
+        if q.concerns:
+            hits = [*help_hits, *answers][:ASK_FACTS]
+        else:  # help that belongs with a list answer: after it, kept within ASK_FACTS
+            help_hits = help_hits[:1]
+            room = ASK_FACTS - len(help_hits)
+            low = min((h.score for h in answers[:room]), default=0.0)
+            tail = [_rescore(h, low - 1 - i) for i, h in enumerate(help_hits)]
+            hits = [*answers[:room], *tail]
+    suggestions: tuple[str, ...] = ()
+    if not hits:  # the topics the question's known words found, then close words and names
+        pages = [h.id for h in pool if h.kind == "topic"][:3]
+        suggestions = tuple(dict.fromkeys([*pages, *_safe_suggest(kb.conn, q, text)]))[:6]
+    return SearchResult(
+        text,
+        q.corrected,
+        tuple(hits),
+        q.terms,
+        suggestions,
+        notice,
+        _next_topic(kb.conn, [h for h in answers if h.kind != "resource"]),
+        asked=True,
+    )
+
+
+#: What ask ranks: the facts, and the topics and lists that may be what the question names.
+ASK_KINDS = ("topic", "list", "fact")
+GENERIC_MIN_FACTS = 6  # facts found before a concept most of them say counts as generic
+ASK_POOL = 40  # rows ranked per question by ask
+ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
+ASK_TOPIC_FACTS = 50  # facts of the subject topic weighed for the answer
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cstem(word: str) -> str:
+    """The light stem, a noun or adjective in -ion or -ive taken to its root and a final e
+    dropped, to tell what a text covers (``depressed``, ``depression`` -> depress; ``schedule``,
+    ``scheduled`` -> schedul; ``depressant`` stays apart, as the difference between the two is
+    much of what this knowledge base explains)."""
+    s = _stem(word)
+    if len(s) == 4 and s.endswith("ed"):  # used -> use
+        s = s[:-1]
+    if len(s) > 6 and s.endswith("ion") and s[-4] in "st":
+        return s[:-3]
+    if len(s) > 6 and s.endswith("ive"):
+        return s[:-3]
+    return s[:-1] if len(s) > 4 and s.endswith("e") else s
+
+
+def _rescore(hit: Hit, score: float) -> Hit:
+    value = round(score, 6) if math.isfinite(score) else 0.0
+    return Hit(hit.kind, hit.id, hit.topic, hit.title, hit.text, hit.citations, value)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _stems_of(text: str) -> tuple[str, ...]:
+    """The words of a text as _cstem stems (remembered: ask reads the same texts again)."""
+    return tuple(_cstem(w) for w in _words(text, 1 << 30))
+
+
+def _record(conn: sqlite3.Connection, kind: str, rid: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT data FROM records WHERE kind = ? AND id = ?", (kind, rid)).fetchone()
+    data = json.loads(row[0]) if row else None
+    return data if isinstance(data, dict) else None
+
+
+def _list_crisis(conn: sqlite3.Connection, rid: str) -> list[str]:
+    """The crisis concerns of a list (suicide before overdose, as _crisis orders them)."""
+    try:
+        rec = _record(conn, "list", rid) or {}
+    except (sqlite3.Error, ValueError):
+        return []
+    concerns = set(rec.get("concerns") or [])
+    return [c for c in ("suicide", "overdose", "depression") if c in concerns]
+
+
+def _list_hit(rec: dict[str, Any], score: float) -> Hit:
+    """A list as an answer: its title, then its items, as one line."""
+    items = [str(i.get("text", "")).strip() for i in rec.get("items", [])]
+    items = [i[0].lower() + i[1:] if len(i) > 1 and i[1].islower() else i for i in items if i]
+    title = str(rec.get("title", ""))
+    text = f"{title}: {'; '.join(items)}." if items else str(rec.get("intro") or title)
+    cites = tuple(str(c) for c in rec.get("cites", []))
+    return Hit("list", str(rec["id"]), None, title, text, cites, round(score, 6))
+
+
+#: Words a title or alias may have that a question naming it need not say ("What is heroin?").
+_NAME_FILLER = frozenset(
+    "a an the is are was be of to in on at and or for with from by as what whats how why when "
+    "where who which i im you your my me it its this that these those there s".split()
+)
+
+
+class _Want:
+    """The query's concepts as light-stemmed phrases, to tell what a text covers."""
+
+    def __init__(self, q: _Query) -> None:
+        kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
+        #: per concept: (clause as stemmed phrases, credit, is its first two: the words typed)
+        self.groups = [
+            [
+                ([tuple(_cstem(w) for w in p) for p in clause], credit, i < 2)
+                for i, (clause, credit) in enumerate(g.cover or [(c, 1.0) for c in g.clauses])
+            ]
+            for g in kept
+        ]
+        self.known = [g.known for g in kept]  # False: a word found nowhere ("fentanyl")
+        self.judging = [g.judging for g in kept]
+        self.generic = [False] * len(kept)  # said by most facts found (see _answers)
+        self.named_any = [False] * len(kept)  # named by some page weighed (see _subject)
+        #: what the question says: each concept's phrase, and the question's words in order
+        self.phrases = [g.cover[0][0][0] for g in kept if g.cover and g.cover[0][0]]
+        self.phrases.append(tuple(q.words))
+        #: every word the question says, and the names of the things it names
+        self.stems = {_cstem(w) for g in kept for w in g.said} | {_cstem(w) for w in q.words}
+        #: the question's concepts as typed, to tell an exact name from an inflected one
+        self.typed = {" ".join(p) for p in self.phrases[:-1]}
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def covered(self, segments: Sequence[Sequence[str]]) -> list[bool]:
+        """For each concept, whether some clause of it is found in the segments."""
+        return [
+            any(
+                all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                for clause, _credit, _typed in group
+            )
+            for group in self.groups
+        ]
+
+    def says(self, text: str, rid: str, skip: Phrase = ()) -> list[float]:
+        """For each concept, how much a fact says it in its own words (its text, or its id):
+        the best credit of its clauses found; a name it expands to that is ``skip`` (the
+        fact's topic's own title) does not count."""
+        segments = [_stems_of(text), _stems_of(_id_words(rid))]
+        return [
+            max(
+                (
+                    credit
+                    for clause, credit, typed in group
+                    if typed or not skip or clause != [skip]
+                    if all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                ),
+                default=0.0,
+            )
+            for group in self.groups
+        ]
+
+    def named(self, name: str) -> list[str] | None:
+        """A title or alias as stems, when the question says all of its words (else None):
+        only a name the question says whole can make a topic the question's subject."""
+        words = _words(name, 1 << 30)
+        stems = [_cstem(w) for w in words]
+        said = all(
+            s in self.stems for w, s in zip(words, stems, strict=True) if w not in _NAME_FILLER
+        )
+        return stems if said else None
+
+
+class _Subject(NamedTuple):
+    entry: Hit  # the topic or list
+    answer: Hit  # its fact (or the list) that answers
+    found: int  # concepts its names cover
+    says: float  # concepts the answer says in its own words or its topic's names
+    runner: Hit | None = None  # the topic's next fact that says some of the question
+
+
+def _subject(
+    conn: sqlite3.Connection, q: _Query, want: _Want, pool: Sequence[Hit]
+) -> _Subject | None:
+    """The topic or list the question names, if any, and the answer it gives.
+
+    Candidates are the first ASK_SUBJECTS topics and lists found and those a phrase of the
+    question names exactly. A candidate qualifies when the names (title, aliases, id) that the
+    question says whole cover at least half of its concepts (or of those that are not generic,
+    said by most of the facts found: "heroin" here), and its names and summary (a list's intro
+    and items) together cover every concept the knowledge base knows a word of.
+    More concepts in the names wins; then a list for a question about signs or symptoms and a
+    topic otherwise; then the answer that says more of the question; then more concepts that
+    are a name exactly as typed ("downers", not "downer"); then the search's order.
+    """
+    n = len(want)
+    if not n:
+        return None
+    best: tuple[tuple[int, bool, float, int, int], _Subject] | None = None
+    entries = [h for h in pool if h.kind in ("topic", "list")][:ASK_SUBJECTS]
+    seen = {(h.kind, h.id) for h in entries}
+    for kind, rid in _named_entries(conn, want):
+        if (kind, rid) not in seen:
+            seen.add((kind, rid))
+            entries.append(Hit(kind, rid, None, None, "", (), 0.0))
+    for rank, entry in enumerate(entries):
+        rec = _record(conn, entry.kind, entry.id)
+        if rec is None:
+            continue
+        names = [str(rec.get("title", "")), *map(str, rec.get("aliases", [])), _id_words(entry.id)]
+        said = [x for x in map(want.named, names) if x is not None]
+        in_names = want.covered(said)
+        want.named_any = [a or b for a, b in zip(want.named_any, in_names, strict=True)]
+        found = sum(in_names)
+        specific = [x for x, g in zip(in_names, want.generic, strict=True) if not g]
+        if not found or (2 * found < n and 2 * sum(specific) < max(1, len(specific))):
+            continue
+        body = [str(rec.get("summary") or rec.get("intro") or "")]
+        body += [str(i.get("text", "")) for i in rec.get("items", [])]
+        in_body = want.covered([_stems_of(x) for x in body])
+        must = [k and not j for k, j in zip(want.known, want.judging, strict=True)]
+        if not all(a or b or not m for a, b, m in zip(in_names, in_body, must, strict=True)):
+            continue
+        runner = None
+        if entry.kind == "list":
+            if not q.signs and found < n:  # a checklist answers what asks for one, or names it
+                continue
+            answer = _list_hit(rec, entry.score)
+            says = float(sum(in_body))
+        else:
+            ranked = _topic_answers(rec, want, entry.score)
+            if not ranked:
+                continue
+            answer = ranked[0][0]
+            runner = ranked[1][0] if len(ranked) > 1 and ranked[1][1] > 0 else None
+            own = want.says(answer.text, answer.id)
+            says = sum(max(c, float(x)) for c, x in zip(own, in_names, strict=True))
+        exact = len(want.typed & {" ".join(_words(x, 1 << 30)) for x in names})
+        key = (found, (entry.kind == "list") == q.signs, says, exact, -rank)
+        if best is None or key > best[0]:
+            best = (key, _Subject(entry, answer, found, says, runner))
+    return best[1] if best else None
+
+
+def _named_entries(conn: sqlite3.Connection, want: _Want) -> list[tuple[str, str]]:
+    """Topics and lists whose id, title or an alias is a phrase of the question (or all of
+    it), looked up by name: a page found by a word common in the knowledge base ("heroin")
+    may rank below the first ASK_SUBJECTS found."""
+    from ..names import normalize
+
+    keys = list(dict.fromkeys(normalize(" ".join(p)) for p in want.phrases if p))[:MAX_TOKENS]
+    keys = [k for k in keys if k]
+    if not keys:
+        return []
+    rows = conn.execute(
+        "SELECT ns, id FROM names WHERE ns IN ('topic', 'list') "
+        f"AND norm IN ({','.join('?' * len(keys))}) LIMIT 20",
+        keys,
+    ).fetchall()
+    return [(str(ns), str(rid)) for ns, rid in rows]
+
+
+def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple[Hit, float]]:
+    """The topic's facts, those that say more of what was asked in their own words first (and
+    how much they say); on a tie, in the topic's order, so the lead, its first fact, answers
+    unless another says more. (Neither the topic's own title, which an alias expands to, nor a
+    generic concept, which all its facts are about, is counted.)"""
+    facts = [f for f in (rec.get("facts") or [])[:ASK_TOPIC_FACTS] if isinstance(f, dict)]
+    title = tuple(_cstem(w) for w in _trim(_words(str(rec.get("title", "")), 2 * MAX_PHRASE)))
+    out: list[tuple[Hit, float]] = []
+    for f in facts:
+        cites = tuple(str(c) for c in f.get("cites", []))
+        hit = Hit("fact", str(f["id"]), str(rec["id"]), str(rec.get("title")), str(f["text"]),
+                  cites, round(score, 6))  # fmt: skip
+        says = want.says(hit.text, hit.id, title)
+        out.append((hit, sum(c for c, g in zip(says, want.generic, strict=True) if not g)))
+    return sorted(out, key=lambda t: -t[1])
+
+
+def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
+    """Order what was found into an answer and its supporting facts (see :func:`ask`)."""
+    want = _Want(q)
+    facts = [h for h in pool if h.kind == "fact"]
+    n = len(want)
+    said = {f.id: want.says(f.text, f.id) for f in facts}
+    best = facts[0] if facts else None  # the search's best
+    if len(facts) >= GENERIC_MIN_FACTS:  # a concept most facts found say: the general subject
+        want.generic = [2 * sum(v[i] >= 1 for v in said.values()) > len(facts) for i in range(n)]
+    # Facts that say more of the question in their own words (its words, a synonym, the name
+    # of what it names) come first; on a tie, the search's order. A fact found only through its
+    # topic's title, or the title a word expands to, goes after those that say some of it.
+    facts.sort(key=lambda f: -sum(1 for x in said[f.id] if x >= 1))
+    first: Hit | None = None
+    head: list[Hit] = []
+    subject = _subject(conn, q, want, pool)
+    specific = [
+        i for i in range(n) if not want.generic[i] and not want.judging[i]
+    ]  # what the question asks about, beside its general subject and its judgements
+    if specific and not any(
+        want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific
+    ):
+        # Nothing found says or names anything specific the question asks ("can i drink
+        # alcohol on heroin", "can you smoke heroin", "is methadone safe": only "heroin", which
+        # most facts say, or a judgement): no answer is better than a fact about something else.
+        return []
+    if subject is not None:
+        first = subject.answer
+        head = [first]
+        top = best if best and best.id != first.id else None
+        if subject.found < n and top and sum(said[top.id]) > subject.says:
+            # the question names its subject only in part, and the best fact found says more
+            # of it in its own words than the subject's answer with its names: that one first
+            head = [top, first]
+        if subject.found < n and subject.runner and len(head) == 1:  # then its next best
+            head.append(subject.runner)
+    elif not facts:  # only a topic or list was found: answer with it
+        entry = next((h for h in pool if h.kind in ("topic", "list")), None)
+        rec = _record(conn, entry.kind, entry.id) if entry else None
+        if entry and rec and entry.kind == "list":
+            first = _list_hit(rec, entry.score)
+        elif entry and rec:
+            ranked = _topic_answers(rec, want, entry.score)
+            first = ranked[0][0] if ranked else None
+        head = [first] if first else []
+    taken = {h.id for h in head}
+    rest = [f for f in facts if f.id not in taken]
+    if subject and subject.found == n and first and first.topic:
+        # a question that names its subject whole: the rest of that topic supports it first
+        rest = [f for f in rest if f.topic == first.topic] + [
+            f for f in rest if f.topic != first.topic
+        ]
+    ordered = [*head, *rest][:ASK_FACTS]
+    # scores follow the order
+    out: list[Hit] = []
+    floor = -math.inf
+    for h in reversed(ordered):
+        score = h.score if h.score > floor else floor + 0.001
+        out.append(_rescore(h, score))
+        floor = out[-1].score
+    return out[::-1]
+
+
+def _next_topic(conn: sqlite3.Connection, facts: Sequence[Hit]) -> str | None:
+    """The topic of the best supporting fact that is not the answer's own, else the first
+    topic the answer's topic relates to."""
+    if not facts:
+        return None
+    answer_topic = facts[0].topic
+    others = [h.topic for h in facts[1:] if h.topic and h.topic != answer_topic]
+    if others:
+        return others[0]
+    try:
+        row = conn.execute(
+            "SELECT data FROM records WHERE kind = 'topic' AND id = ?", (answer_topic,)
+        ).fetchone()
+        related = json.loads(row[0]).get("related", []) if row else []
+    except (sqlite3.Error, ValueError):
+        return None
+    return str(related[0]) if related else None

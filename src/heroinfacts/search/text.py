@@ -1,0 +1,89 @@
+"""Words: folding, splitting and light stemming, shared by the index and the queries.
+
+Text is folded (NFKC, case, diacritics, apostrophes inside words) and split into words here,
+both for queries and for the index's vocabulary and alias tables, so the two compare alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_RAW_TOKENS = 64  # words read from a query (question words included)
+MAX_TOKENS = 32  # content words kept
+MAX_WORD = 64  # longer "words" are noise
+
+# Question and filler words: dropped from queries (alias phrases are matched before dropping).
+FILLER = frozenset(
+    """
+    a about after again all also am an and any anything are as at be been being but by can
+    cant could did didnt do does doesnt doing dont down else ever for from get gets getting got
+    had happen happened happens has have having he her here hers him his how i id if im in into
+    is isnt it its ive just know let like make makes many me mean meaning means might much must
+    my myself no not of off on once or our out please really says she should so some someone
+    something
+    such tell than that thats the their them then there these they thing things this those to
+    too up us very vs was wasnt we were what whats when where whether which while who whom whose
+    why will with wont work works would yes you youre your yourself
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019\u02bc](?=[^\W_])")
+
+
+def _fold(text: str) -> str:
+    """NFKC, case-folded, without diacritics (as FTS5's ``remove_diacritics 2`` folds)."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        s = unicodedata.normalize("NFKC", s).casefold()
+    return s
+
+
+def _words(text: str, limit: int = MAX_RAW_TOKENS) -> list[str]:
+    """The words of ``text``, folded, question words kept; at most ``limit``."""
+    out: list[str] = []
+    if not text:
+        return out
+    if len(text) < 4096 and text.isascii():
+        words = _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+        return [w for w in words if len(w) <= MAX_WORD][:limit]
+    for m in _WORD.finditer(_APOSTROPHE.sub("", text)):
+        for w in _WORD.findall(_fold(m.group())):
+            if len(w) <= MAX_WORD:
+                out.append(w)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def normalize_query(text: str) -> list[str]:
+    """The content words of a query: lower-case, diacritics folded, question and filler words
+    dropped, at most 32. A pure function: ``normalize_query(" ".join(w)) == w`` for its output."""
+    if not isinstance(text, str):
+        return []
+    return [w for w in _words(text) if w not in FILLER][:MAX_TOKENS]
+
+
+def _content(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in FILLER]
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper for the plain (no FTS5) search: ``nodding`` -> ``nod``."""
+    w = word
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            if len(w) > 2 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+                w = w[:-1]
+            return w
+    if len(w) > 3 and w.endswith("es") and w[-3] in "sxzh":
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
