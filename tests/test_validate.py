@@ -229,3 +229,20 @@ def test_edited_copy_of_core_data_is_checked_alone(tmp_path: Path) -> None:
     broken = raw.replace("cites: [article, nida-2018-heroin]", "cites: [artcle]", 1)
     found = heroinfacts.validate(write(tmp_path, broken, "facts.yaml"))
     assert any("'artcle'" in p.message for p in found)
+
+
+def test_a_pack_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heroinfacts import yamlio
+
+    real = yamlio.parse
+    seen: list[bytes] = []
+
+    def counting(raw: bytes) -> object:
+        seen.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(yamlio, "parse", counting)
+    path = write(tmp_path, GOOD_PACK)
+    assert heroinfacts.validate(path) == []
+    pack = Path(path).read_bytes()
+    assert seen.count(pack) == 1  # checking whether it is a core copy reuses the parse

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import DataError, Problem
-from .schema import SourceFile, compile_sources, parse
+from .schema import NOT_PARSED, SourceFile, compile_sources, parse
 from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
 from .yamlio import YamlProblem
 
 
-def _is_core(raw: bytes) -> bool:
+def _parsed(raw: bytes) -> Any:
+    """The document, or NOT_PARSED when it does not parse (compile_sources then says why)."""
     try:
-        doc = parse(raw)
+        return parse(raw)
     except YamlProblem:
-        return False
+        return NOT_PARSED
+
+
+def _is_core(doc: Any) -> bool:
+    """Whether the document is a copy of the shipped data (its bundle id is the shipped one)."""
     bundle = doc.get("bundle") if isinstance(doc, dict) else None
     return isinstance(bundle, dict) and bundle.get("id") == SHIPPED_BUNDLE_ID
 
@@ -39,9 +45,10 @@ def validate_paths(paths: Sequence[str]) -> list[Problem]:
         except OSError as err:
             problems.append(Problem(path, 0, f"cannot read the file: {err.strerror}"))
             continue
-        if _is_core(raw):
-            files = [SourceFile(path, raw, True)]
+        doc = _parsed(raw)  # parsed once: the check below reuses it
+        if _is_core(doc):
+            files = [SourceFile(path, raw, True, doc)]
         else:
-            files = [SourceFile(base.name, base_raw, True), SourceFile(path, raw, False)]
+            files = [SourceFile(base.name, base_raw, True), SourceFile(path, raw, False, doc)]
         problems.extend(compile_sources(files)[1])
     return problems

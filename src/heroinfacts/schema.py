@@ -103,6 +103,9 @@ CSL_TEXT = (
 
 Loc = tuple[int, tuple[str | int, ...]]  # (file index, path in the document)
 
+#: ``SourceFile.doc`` when the caller has not parsed the file.
+NOT_PARSED: Any = object()
+
 
 @dataclass
 class SourceFile:
@@ -111,6 +114,8 @@ class SourceFile:
     name: str
     raw: bytes
     shipped: bool
+    #: ``raw`` parsed already by the caller (a big pack is then not parsed twice), else NOT_PARSED.
+    doc: Any = NOT_PARSED
 
 
 @dataclass
@@ -475,7 +480,7 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
 
     for fi, sf in enumerate(files):
         try:
-            doc = parse(sf.raw)
+            doc = parse(sf.raw) if sf.doc is NOT_PARSED else sf.doc
         except yamlio.YamlProblem as err:
             ck.raw_problems.append((fi, (), err.message, err.line or 1))
             continue
