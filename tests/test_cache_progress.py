@@ -57,6 +57,23 @@ def test_progress_runs_from_reading_to_done(tmp_path: Path) -> None:
     assert any(s.startswith("reading") and s.endswith("pack.yaml") for s in stages)
 
 
+def test_the_bar_moves_while_the_data_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heroinfacts import schema
+
+    monkeypatch.setattr(schema, "CHECK_STEP", 50)  # 300 topics: several steps
+    seen: list[tuple[str, float]] = []
+    cache.open_kb(
+        [shipped(), pack_file(_pack(tmp_path))], progress=lambda s, f: seen.append((s, f))
+    )
+    checking = [f for s, f in seen if s == "checking"]
+    low, high = cache.READ_SHARE, cache.READ_SHARE + cache.CHECK_SHARE
+    inside = [f for f in checking if low < f < high]
+    assert len(set(inside)) >= 5, checking
+    assert checking == sorted(checking) and checking[-1] == pytest.approx(high)
+
+
 def test_the_bar_is_taken_down_when_the_data_is_invalid(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(PACK + "  - id: Not Kebab\n", encoding="utf-8")

@@ -170,6 +170,10 @@ class _Stages:
         else:
             self.progress("checking", READ_SHARE)
 
+    def check(self, done: float) -> None:
+        """``compile_sources`` has checked ``done`` (0..1) of the data."""
+        self.progress("checking", READ_SHARE + done * CHECK_SHARE)
+
     def write_step(self) -> int:
         """The SQLite progress handler: advances the bar while records and the index are written.
 
@@ -214,8 +218,7 @@ def build(
         _stages = _Stages(progress, [len(s.raw) for s in sources], [f.name for f in files])
     if _stages is not None:
         with yamlio.gc_paused(), yamlio.reporting(_stages.read):
-            compiled, problems = compile_sources(sources)
-        _stages.progress("checking", READ_SHARE + CHECK_SHARE)
+            compiled, problems = compile_sources(sources, _stages.check)
     else:
         with yamlio.gc_paused():
             compiled, problems = compile_sources(sources)

@@ -466,8 +466,20 @@ def parse(raw: bytes) -> Any:
     return yamlio.parse(raw)
 
 
-def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem]]:
-    """Check ``files`` together and build their records; problems are sorted by file and line."""
+#: Entries checked between two calls of ``compile_sources``'s ``checking`` callback.
+CHECK_STEP = 500
+#: The share of the check spent on entries (the rest: references, pairs and names).
+ENTRY_SHARE = 0.85
+
+
+def compile_sources(
+    files: Sequence[SourceFile], checking: Callable[[float], None] | None = None
+) -> tuple[Compiled, list[Problem]]:
+    """Check ``files`` together and build their records; problems are sorted by file and line.
+
+    Every file is parsed first, then checked; ``checking`` (if given) is told how much of the
+    check is done, from 0 to 1, every :data:`CHECK_STEP` entries and at the end.
+    """
     ck = _Checker(files)
     out = Compiled(records={kind: {} for kind in KIND.values()})
     origin: dict[tuple[str, str], Loc] = {}  # (kind, id) -> where it was defined
@@ -478,11 +490,18 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
     later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
     alias_adds: list[tuple[Loc, dict[str, Any]]] = []
 
+    docs: list[Any] = []
     for fi, sf in enumerate(files):
         try:
-            doc = parse(sf.raw) if sf.doc is NOT_PARSED else sf.doc
+            docs.append(parse(sf.raw) if sf.doc is NOT_PARSED else sf.doc)
         except yamlio.YamlProblem as err:
             ck.raw_problems.append((fi, (), err.message, err.line or 1))
+            docs.append(NOT_PARSED)
+    total = max(1, sum(map(_entry_count, docs)))
+    done = 0
+
+    for fi, (sf, doc) in enumerate(zip(files, docs, strict=True)):
+        if doc is NOT_PARSED:
             continue
         if not isinstance(doc, dict):
             ck.problem(
@@ -515,6 +534,9 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
                 ck.problem((fi, (section,)), f"`{section}` must be a list, not {_kind(entries)}")
                 continue
             for i, raw_entry in enumerate(entries):
+                done += 1
+                if checking is not None and done % CHECK_STEP == 0:
+                    checking(ENTRY_SHARE * done / total)
                 loc: Loc = (fi, (section, i))
                 what = _describe(section, raw_entry, i)
                 # Count cites even from entries rejected below, so their references are not
@@ -620,7 +642,16 @@ def compile_sources(files: Sequence[SourceFile]) -> tuple[Compiled, list[Problem
             )
     _check_pairs(ck, out, origin)
     _build_names(ck, out, origin, alias_adds)
+    if checking is not None:
+        checking(1.0)
     return out, _resolve(ck)
+
+
+def _entry_count(doc: Any) -> int:
+    """How many entries a parsed document's sections hold (for the check's progress)."""
+    if not isinstance(doc, dict):
+        return 0
+    return sum(len(v) for s in SECTIONS if isinstance(v := doc.get(s), list))
 
 
 def _finish(
