@@ -16,7 +16,8 @@ field names that the metaclass collects from each class's annotations::
 
 Type checkers see dataclasses (PEP 681, ``dataclass_transform``), so every constructor call is
 still checked. The modules off the lookup path (validation, handouts, evaluation) use plain
-dataclasses.
+dataclasses. A compiled library of fast records (msgspec's ``Struct``) would do this job too,
+but the one-file zipapp (:mod:`heroinfacts.zipapp`) can carry only pure Python.
 """
 
 from __future__ import annotations
