@@ -124,3 +124,11 @@ def test_a_required_field_after_a_default_is_refused() -> None:
         class Bad(Record):  # the same rule as dataclasses
             a: int = 0
             b: int  # type: ignore[misc]
+
+
+def test_lazily_evaluated_annotations_are_refused_loudly() -> None:
+    # What a class body gives on Python 3.14+ without `from __future__ import annotations`:
+    # an annotate function instead of the __annotations__ dict. Empty fields would be wrong.
+    namespace = {"__module__": __name__, "__annotate__": lambda fmt: {"a": int}}
+    with pytest.raises(TypeError, match="from __future__ import annotations"):
+        type(Record)("Lazy", (Record,), namespace)

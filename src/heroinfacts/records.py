@@ -14,6 +14,11 @@ field names that the metaclass collects from each class's annotations::
     class Doc(Record, frozen=False):        # mutable fields
         blocks: list[Block] = field(default_factory=list)
 
+Fields are read from ``__annotations__`` in the class namespace, which ``from __future__ import
+annotations`` puts there on every Python version (3.14 included; without it, 3.14 evaluates
+annotations lazily and a record class says so at once). Every module has that import: ruff's
+``required-imports`` keeps it.
+
 Type checkers see dataclasses (PEP 681, ``dataclass_transform``), so every constructor call is
 still checked. The modules off the lookup path (validation, handouts, evaluation) use plain
 dataclasses. A compiled library of fast records (msgspec's ``Struct``) would do this job too,
@@ -81,6 +86,9 @@ class _RecordType(type):
         ns: dict[str, Any],
         frozen: bool | None = None,
     ) -> _RecordType:
+        if "__annotations__" not in ns and ("__annotate__" in ns or "__annotate_func__" in ns):
+            # Python 3.14+ without the future import: the fields are not readable here
+            raise TypeError(f"{name}: a record's module needs `from __future__ import annotations`")
         own = [
             key
             for key, annotation in ns.get("__annotations__", {}).items()

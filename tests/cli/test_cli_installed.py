@@ -128,3 +128,19 @@ def test_installed_script_is_rich_on_a_terminal(tmp_path: Path) -> None:
         assert "\x1b[" not in text, env
         assert BOX.search(text), "still the rich layout"
     no_ansi_no_boxes(on_terminal("mix", "heroin", "xanax", "--plain"))
+
+
+def test_the_package_says_it_is_typed(tmp_path: Path) -> None:
+    # PEP 561: with py.typed installed, a script's type checker reads heroinfacts' own types
+    # (kb.topic(...).facts[0].text is a str, not Any).
+    probe = "import heroinfacts, pathlib; print(pathlib.Path(heroinfacts.__file__).parent)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert (Path(done.stdout.strip()) / "py.typed").is_file()
