@@ -10,54 +10,24 @@ single network request from the page.
 from __future__ import annotations
 
 import html as html_lib
-import inspect
 import json
 import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import Run
+from cli_support import invoke as cli
 
 import heroinfacts
 from heroinfacts import handout
-from heroinfacts.cli import app
 from heroinfacts.render import markdown, svg
 from heroinfacts.render.doc import Callout, Doc, Para
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example-county-outreach.yaml"
-
-
-@dataclass
-class Run:
-    args: list[str]
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def __str__(self) -> str:
-        return f"heroinfacts {' '.join(self.args)} -> {self.code}\n{self.stdout}\n{self.stderr}"
-
-
-def cli(*args: str, code: int | None = None) -> Run:
-    params = inspect.signature(CliRunner.__init__).parameters
-    runner = CliRunner(mix_stderr=False) if "mix_stderr" in params else CliRunner()  # type: ignore[call-arg,unused-ignore]
-    result = runner.invoke(app, list(args), prog_name="heroinfacts")
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"heroinfacts {' '.join(args)} raised") from result.exception
-    run = Run(list(args), result.exit_code, result.stdout, result.stderr)
-    if code is not None:
-        assert run.code == code, str(run)
-    assert "Traceback" not in run.stderr
-    return run
 
 
 def make(tmp_path: Path, name: str, *topics: str, pack: bool = True) -> tuple[Path, Run]:

@@ -91,7 +91,7 @@ def test_second_load_reads_the_cache(cache_dir: Path) -> None:
 
 
 def test_changed_pack_is_never_served_stale(cache_dir: Path, tmp_path: Path) -> None:
-    from test_validate import GOOD_PACK
+    from pack_support import GOOD_PACK
 
     pack = tmp_path / "pack.yaml"
     pack.write_text(GOOD_PACK)

@@ -4,19 +4,15 @@ beside the national ones by help-now, show, symptoms, ask and about."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
-from heroinfacts.cli import app
+from cli_support import Run
+from cli_support import invoke as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example-county-outreach.yaml"
@@ -24,37 +20,6 @@ SHIPPED = ROOT / "data" / "facts.yaml"
 LOCAL_CRISIS = "example-county-crisis-line"
 LOCAL_DROP_IN = "example-county-drop-in"
 LOCAL_CLINIC = "example-county-recovery-clinic"
-
-
-@dataclass
-class Run:
-    args: list[str]
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-    def __str__(self) -> str:
-        return f"heroinfacts {' '.join(self.args)} -> {self.code}\n{self.stdout}\n{self.stderr}"
-
-
-def _runner() -> CliRunner:
-    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg,unused-ignore]
-    return CliRunner()
-
-
-def cli(*args: str, env: dict[str, str] | None = None, code: int | None = None) -> Run:
-    result = _runner().invoke(app, list(args), env=env or {}, prog_name="heroinfacts")
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"heroinfacts {' '.join(args)} raised") from result.exception
-    run = Run(list(args), result.exit_code, result.stdout, result.stderr)
-    if code is not None:
-        assert run.code == code, str(run)
-    assert "Traceback" not in run.stderr, str(run)
-    return run
 
 
 def resource_ids(run: Run) -> list[str]:

@@ -7,41 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from pack_support import GOOD_PACK, PACK_HEAD, SECOND_TOPIC
 
 import heroinfacts
 from heroinfacts.errors import DataError, Problem
-
-PACK_HEAD = """\
-schema: 1
-bundle:
-  id: test-pack
-  title: Test pack
-  version: "1"
-  language: en
-  reviewed: 2026-11-01
-  license: CC0-1.0
-  disclaimer: Test data only.
-"""
-
-GOOD_PACK = (
-    PACK_HEAD
-    + """\
-references:
-  - id: local-directory
-    type: document
-    title: "[Local service directory]"
-    publisher: Test County
-topics:
-  - id: local-slang
-    title: Local words
-    summary: Words people use here.
-    facts:
-      - id: local-fact
-        text: People here say gear for heroin.
-        cites: [local-directory]
-    related: [heroin]
-"""
-)
 
 
 def write(tmp_path: Path, text: str, name: str = "pack.yaml") -> str:
@@ -99,18 +68,7 @@ def test_missing_required_key(tmp_path: Path) -> None:
 
 
 def test_duplicate_id_names_both_places(tmp_path: Path) -> None:
-    text = (
-        GOOD_PACK
-        + """\
-  - id: local-slang
-    title: Again
-    summary: Again.
-    facts:
-      - id: other-fact
-        text: Again.
-        cites: [local-directory]
-"""
-    )
+    text = GOOD_PACK + SECOND_TOPIC
     p = only(problems(tmp_path, text), "already defined at")
     assert p.line == 24 and f"{tmp_path / 'pack.yaml'}:16" in p.message
 

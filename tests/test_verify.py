@@ -4,7 +4,6 @@ by USB stick can be checked. Exit 0 when it matches, 3 (with a clear message) wh
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
 import shutil
@@ -13,10 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import invoke
 
 import heroinfacts
-from heroinfacts.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "facts.yaml"
@@ -24,12 +22,8 @@ RECORDED = ROOT / "data" / "facts.yaml.sha256"
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    params = inspect.signature(CliRunner.__init__).parameters
-    runner = CliRunner(mix_stderr=False) if "mix_stderr" in params else CliRunner()  # type: ignore[call-arg,unused-ignore]
-    result = runner.invoke(app, list(args), prog_name="heroinfacts")
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"heroinfacts {' '.join(args)} raised") from result.exception
-    return result.exit_code, result.stdout, result.stderr
+    run = invoke(*args)
+    return run.code, run.stdout, run.stderr
 
 
 def test_recorded_checksum_matches_the_data_file() -> None:

@@ -8,37 +8,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from cli_support import GOLDEN, Run, make_runner
-from typer.testing import CliRunner
-
-from heroinfacts.cli import app
+from cli_support import GOLDEN, Run, invoke
 
 Invoke = Callable[..., Run]
 
 
-@pytest.fixture(scope="session")
-def runner() -> CliRunner:
-    return make_runner()
-
-
 @pytest.fixture
-def cli(runner: CliRunner) -> Invoke:
-    """``cli("show", "heroin", env={...})``: run the app as ``heroinfacts`` with those args.
-
-    Stdout is not a terminal here, so output is plain unless ``FORCE_COLOR`` is set. An exception
-    that escaped the app (not SystemExit) fails the test at once."""
-
-    def invoke(
-        *args: str, env: Mapping[str, str | None] | None = None, code: int | None = None
-    ) -> Run:
-        result = runner.invoke(app, list(args), env=dict(env or {}), prog_name="heroinfacts")
-        run = Run(list(args), result.exit_code, result.stdout, result.stderr, result.exception)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(run.describe()) from result.exception
-        if code is not None:
-            assert run.code == code, run.describe()
-        return run
-
+def cli() -> Invoke:
+    """``cli("show", "heroin", env={...})``: :func:`cli_support.invoke`."""
     return invoke
 
 

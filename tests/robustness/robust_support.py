@@ -408,39 +408,3 @@ def in_namespace(
     steps += [f"mount -t tmpfs -o size=64m tmpfs {shlex.quote(str(p))}" for p in tmpfs]
     steps += [f"mount -t tmpfs -o ro,size=1m tmpfs {shlex.quote(str(p))}" for p in tmpfs_readonly]
     return [*prefix, "sh", "-c", " && ".join([*steps, 'exec "$0" "$@"'])]
-
-
-#: The bundle of a small, valid test pack.
-PACK_HEAD = """\
-schema: 1
-bundle:
-  id: test-pack
-  title: Test pack
-  version: "1"
-  language: en
-  reviewed: 2026-11-01
-  license: CC0-1.0
-  disclaimer: Test data only.
-"""
-
-
-def sample_pack(word: str = "gear") -> str:
-    """A valid pack: one reference and one topic whose fact names ``word`` (slang for heroin)."""
-    return (
-        PACK_HEAD
-        + f"""\
-references:
-  - id: local-directory
-    type: document
-    title: "[Local service directory]"
-    publisher: Test County
-topics:
-  - id: local-slang
-    title: Local words
-    summary: Words people use here.
-    facts:
-      - id: local-fact
-        text: People here say {word} for heroin.
-        cites: [local-directory]
-"""
-    )

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from robust_support import Result, Runner, Spec, sample_pack
+from pack_support import sample_pack
+from robust_support import Result, Runner, Spec
 
 QUERIES = {
     "show": (["show", "heroin", "--json"], {}),

@@ -11,19 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from robust_support import PACK_HEAD, Result, Runner, Spec, sample_pack
+from pack_support import GOOD_PACK, PACK_HEAD, SECOND_TOPIC
+from robust_support import Result, Runner, Spec
 
-HEAD = PACK_HEAD
-GOOD = sample_pack("gear") + "    related: [heroin]\n"
-SECOND_TOPIC = """\
-  - id: local-slang
-    title: Again
-    summary: Again.
-    facts:
-      - id: other-fact
-        text: Again.
-        cites: [local-directory]
-"""
 MB = 1 << 20
 
 
@@ -44,48 +34,50 @@ def _random_text(size: int) -> bytes:
 #: name -> file content (bytes), or a callable that makes the path itself.
 CONTENT: dict[str, bytes] = {
     "binary-garbage": b"\x00\x01\x02\xff\xfe" + os.urandom(64 * 1024),
-    "binary-late-nul": GOOD.encode() + b"#" * 9000 + b"\x00\x00garbage\n",
-    "invalid-utf8": HEAD.replace("Test pack", "Caf\udce9").encode("utf-8", "surrogateescape"),
-    "utf16": GOOD.encode("utf-16"),
+    "binary-late-nul": GOOD_PACK.encode() + b"#" * 9000 + b"\x00\x00garbage\n",
+    "invalid-utf8": PACK_HEAD.replace("Test pack", "Caf\udce9").encode("utf-8", "surrogateescape"),
+    "utf16": GOOD_PACK.encode("utf-16"),
     "empty": b"",
     "whitespace-only": b"  \n\n\t\n",
     "comments-only": b"# nothing here\n# at all\n",
-    "syntax-error": (HEAD + "topics:\n  - id: x\n    title: [unclosed\n").encode(),
+    "syntax-error": (PACK_HEAD + "topics:\n  - id: x\n    title: [unclosed\n").encode(),
     "tab-indent": b"schema: 1\nbundle:\n\tid: x\n",
     "python-object": b"!!python/object/apply:os.system ['echo pwned']\n",
-    "python-name": (HEAD + "topics: !!python/name:os.system\n").encode(),
-    "unknown-tag": (HEAD + "topics: !include other.yaml\n").encode(),
+    "python-name": (PACK_HEAD + "topics: !!python/name:os.system\n").encode(),
+    "unknown-tag": (PACK_HEAD + "topics: !include other.yaml\n").encode(),
     "billion-laughs": _laughs(),
-    "alias": (HEAD + "references: &r []\nglossary: *r\n").encode(),
-    "merge-key": (HEAD + "x: &b {id: a}\ntopics:\n  - <<: *b\n").encode(),
+    "alias": (PACK_HEAD + "references: &r []\nglossary: *r\n").encode(),
+    "merge-key": (PACK_HEAD + "x: &b {id: a}\ntopics:\n  - <<: *b\n").encode(),
     "deep-nesting": b"schema: 1\nbundle: " + b"[" * 200_000 + b"]" * 200_000 + b"\n",
     "deep-mapping": b"schema: 1\nbundle: " + b"{a: " * 50_000 + b"1" + b"}" * 50_000 + b"\n",
-    "several-documents": (HEAD + "---\n" + HEAD).encode(),
+    "several-documents": (PACK_HEAD + "---\n" + PACK_HEAD).encode(),
     "list-at-top": b"- schema\n- bundle\n",
     "scalar-at-top": b"just some words\n",
     "wrong-types": b'schema: "1"\nbundle: 5\ntopics: {a: 1}\nreferences: [1, "x", [2]]\n',
-    "wrong-nested-types": GOOD.replace("related: [heroin]", "related: heroin")
+    "wrong-nested-types": GOOD_PACK.replace("related: [heroin]", "related: heroin")
     .replace("title: Local words", "title: [1, 2]")
     .replace("cites: [local-directory]", "cites: {a: 1}")
     .encode(),
-    "duplicate-ids": (GOOD + SECOND_TOPIC).encode(),
-    "duplicate-keys": GOOD.replace(
+    "duplicate-ids": (GOOD_PACK + SECOND_TOPIC).encode(),
+    "duplicate-keys": GOOD_PACK.replace(
         "    summary:", "    title: Second title\n    summary:"
     ).encode(),
-    "dangling-cites": GOOD.replace("cites: [local-directory]", "cites: [nowhere]").encode(),
-    "dangling-related": GOOD.replace("related: [heroin]", "related: [no-such-topic]").encode(),
-    "dangling-alias-target": (GOOD + "aliases:\n  - {kind: topic, id: nope, add: [x]}\n").encode(),
-    "clash-without-override": GOOD.replace("id: local-slang", "id: heroin").encode(),
-    "override-nothing": GOOD.replace(
+    "dangling-cites": GOOD_PACK.replace("cites: [local-directory]", "cites: [nowhere]").encode(),
+    "dangling-related": GOOD_PACK.replace("related: [heroin]", "related: [no-such-topic]").encode(),
+    "dangling-alias-target": (
+        GOOD_PACK + "aliases:\n  - {kind: topic, id: nope, add: [x]}\n"
+    ).encode(),
+    "clash-without-override": GOOD_PACK.replace("id: local-slang", "id: heroin").encode(),
+    "override-nothing": GOOD_PACK.replace(
         "  - id: local-slang", "  - id: local-slang\n    override: true"
     ).encode(),
-    "bad-ids": GOOD.replace("id: local-slang", "id: Local Slang!").encode(),
-    "missing-required": GOOD.replace("    summary: Words people use here.\n", "").encode(),
-    "unknown-keys": GOOD.replace("    related:", "    relatd:").encode(),
-    "impossible-date": HEAD.replace("2026-11-01", "2026-13-45").encode(),
-    "date-and-time": HEAD.replace("2026-11-01", "2026-11-01 25:61:00").encode(),
-    "huge-integer": HEAD.replace('"1"', "9" * 5000).encode(),
-    "huge-hex-integer": HEAD.replace('"1"', "0x" + "f" * 5000).encode(),
+    "bad-ids": GOOD_PACK.replace("id: local-slang", "id: Local Slang!").encode(),
+    "missing-required": GOOD_PACK.replace("    summary: Words people use here.\n", "").encode(),
+    "unknown-keys": GOOD_PACK.replace("    related:", "    relatd:").encode(),
+    "impossible-date": PACK_HEAD.replace("2026-11-01", "2026-13-45").encode(),
+    "date-and-time": PACK_HEAD.replace("2026-11-01", "2026-11-01 25:61:00").encode(),
+    "huge-integer": PACK_HEAD.replace('"1"', "9" * 5000).encode(),
+    "huge-hex-integer": PACK_HEAD.replace('"1"', "0x" + "f" * 5000).encode(),
     "shipped-copy-broken": b"",  # filled in from the installed data by the fixture
 }
 #: Made by the fixture: not plain files.
@@ -132,7 +124,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
     made["one-line-50mb"].write_bytes(b"schema: 1\nbundle: " + b"x" * (50 * MB) + b"\n")
     made["valid-but-50mb-of-comments"] = base / "comments.yaml"
     made["valid-but-50mb-of-comments"].write_bytes(
-        GOOD.replace("cites: [local-directory]", "cites: [nowhere]").encode()
+        GOOD_PACK.replace("cites: [local-directory]", "cites: [nowhere]").encode()
         + (b"# " + b"c" * 78 + b"\n") * (50 * MB // 81)
     )
     yield made
@@ -179,9 +171,9 @@ def test_broken_pack(hf: Runner, packs: dict[str, Path], case: str) -> None:
 def test_good_pack_controls(hf: Runner, tmp_path: Path) -> None:
     """The same pack, valid, with a byte order mark and with CRLF line ends: exit 0."""
     variants = {
-        "plain": GOOD.encode(),
-        "bom": b"\xef\xbb\xbf" + GOOD.encode(),
-        "crlf": GOOD.replace("\n", "\r\n").encode(),
+        "plain": GOOD_PACK.encode(),
+        "bom": b"\xef\xbb\xbf" + GOOD_PACK.encode(),
+        "crlf": GOOD_PACK.replace("\n", "\r\n").encode(),
     }
     for name, content in variants.items():
         path = tmp_path / f"{name}.yaml"
@@ -236,7 +228,7 @@ def test_pack_text_is_not_read_as_a_template(hf: Runner, tmp_path: Path) -> None
     """Braces and percent signs in data are literal (no format-string surprises)."""
     path = tmp_path / "braces.yaml"
     path.write_text(
-        textwrap.dedent(GOOD).replace("People here say gear", "People {0} %s %(x)s {{}} say"),
+        textwrap.dedent(GOOD_PACK).replace("People here say gear", "People {0} %s %(x)s {{}} say"),
         encoding="utf-8",
     )
     res = hf.check(hf.run("show", "local-slang", "--pack", str(path)), codes=0)

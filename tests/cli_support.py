@@ -1,19 +1,19 @@
 """What the command-line tests share: running the app with Typer's CliRunner (stdout and stderr
-apart), the result of a run, and checks on plain output. Fixtures are in conftest.py."""
+apart), the result of a run, and checks on plain output. Fixtures are in tests/cli/conftest.py."""
 
 from __future__ import annotations
 
 import inspect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+GOLDEN = Path(__file__).resolve().parent / "golden"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: Box drawing (U+2500-U+257F): never in plain output.
 BOX = re.compile("[\u2500-\u257f]")
@@ -48,6 +48,28 @@ class Run:
             f"--- stdout ---\n{self.stdout}--- stderr ---\n{self.stderr}"
             + (f"--- exception ---\n{self.exception!r}\n" if self.exception else "")
         )
+
+
+_RUNNER: list[CliRunner] = []
+
+
+def invoke(*args: str, env: Mapping[str, str | None] | None = None, code: int | None = None) -> Run:
+    """Run the app as ``heroinfacts`` with ``args``; with ``code``, the exit code must be it.
+
+    Stdout is not a terminal here, so output is plain unless ``FORCE_COLOR`` is set. An exception
+    that escaped the app (not SystemExit) fails the test at once, and so does a traceback."""
+    from heroinfacts.cli import app
+
+    if not _RUNNER:
+        _RUNNER.append(make_runner())
+    result = _RUNNER[0].invoke(app, list(args), env=dict(env or {}), prog_name="heroinfacts")
+    run = Run(list(args), result.exit_code, result.stdout, result.stderr, result.exception)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(run.describe()) from result.exception
+    if code is not None:
+        assert run.code == code, run.describe()
+    assert "Traceback" not in run.stderr, run.describe()
+    return run
 
 
 def golden_text(run: Run) -> str:
