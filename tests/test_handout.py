@@ -479,3 +479,31 @@ def test_html_handout_prints_on_one_or_two_pages_without_network(tmp_path: Path)
         pages_printed = page_count(pdf)
         assert 1 <= pages_printed <= 2, f"{name}: {pages_printed} pages"
         assert requests == [], f"{name}: the page made network requests: {requests}"
+
+
+def test_resource_details_read_as_sentences_in_both_places() -> None:
+    from heroinfacts.model import Contact, Resource
+    from heroinfacts.views import resource_details
+
+    res = Resource(
+        id="r",
+        name="Drop-in",
+        region="Example Town",
+        offers="Free testing",
+        contacts=(Contact("call", "555-0100"),),
+        concerns=("substance-use",),
+        verified="2026-11-01",
+        cites=("x",),
+        hours="Weekdays 9-5.",
+        languages=("English", "Spanish"),
+        address="12 Example Street",
+    )
+    assert resource_details(res) == (
+        "Free testing. Weekdays 9-5. Languages: English, Spanish. 12 Example Street."
+    )
+    card, _ = handout.resource_card(res, handout.Citer())
+    text = markdown.render(Doc([card]))
+    assert (
+        "Free testing. Weekdays 9-5. Languages: English, Spanish. Address: 12 Example Street."
+        in text
+    )

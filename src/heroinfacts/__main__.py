@@ -123,25 +123,23 @@ def _fast(argv: Sequence[str]) -> int | None:
         view = make(kb)
     except HeroinfactsError:  # not found, invalid data, a usage error: Typer words it
         return None
+    return int(view.code) if _printed(lambda: output.show_view(view, mode)) else 1
+
+
+def _printed(emit: Callable[[], None]) -> bool:
+    """Run ``emit``; False (quietly, as Typer does: the caller exits 1) if the pipe is closed."""
     try:
-        if mode.json:  # as cli.show_view
-            output.emit_json(view.data)
-        else:
-            output.write(output.render_doc(view.doc, mode))
-        if not mode.quiet:
-            for note in view.notices:
-                output.message(note)
+        emit()
     except OSError as err:
         import errno
 
         if err.errno != errno.EPIPE:
             raise
-        # As Typer does on a broken pipe: exit 1, quietly.
         from .entry import _silence_stdout
 
         _silence_stdout()
-        return 1
-    return int(view.code)
+        return False
+    return True
 
 
 def _stored_page(words: list[str], mode: Any, packs: list[str]) -> int | None:
@@ -154,18 +152,7 @@ def _stored_page(words: list[str], mode: Any, packs: list[str]) -> int | None:
     text = pages.lookup(packs, name, mode)
     if text is None:
         return None  # Typer renders and stores it
-    try:
-        output.write(text)
-    except OSError as err:
-        import errno
-
-        if err.errno != errno.EPIPE:
-            raise
-        from .entry import _silence_stdout
-
-        _silence_stdout()
-        return 1
-    return 0
+    return 0 if _printed(lambda: output.write(text)) else 1
 
 
 def _name(words: list[str]) -> str | None:

@@ -143,18 +143,8 @@ def run(opts: Opts, make: Callable[[KnowledgeBase], View]) -> None:
         raise _data_error(err, mode.json) from None
     except UsageError as err:
         raise fail(EXIT_USAGE, f"heroinfacts: {err}", json_out=mode.json) from None
-    show_view(view, mode)
+    output.show_view(view, mode)
     raise typer.Exit(view.code)
-
-
-def show_view(view: View, mode: output.Mode) -> None:
-    if mode.json:
-        output.emit_json(view.data)
-    else:
-        output.write(output.render_doc(view.doc, mode))
-    if not mode.quiet:
-        for note in view.notices:
-            output.message(note)
 
 
 def _name(words: list[str] | None, what: str, json_out: bool = False) -> str | None:
@@ -213,7 +203,7 @@ def main_callback(
         from .views import welcome
 
         disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
-        show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
+        output.show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
     if given:  # the command's own defaults: a command without such an option ignores it
         ctx.default_map = {ctx.invoked_subcommand: given}

@@ -32,7 +32,7 @@ from .errors import NotFound, UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
 from .store import KnowledgeBase
-from .views import CONTACT_WORD, HELP_TITLE, Citer
+from .views import CONTACT_WORD, HELP_TITLE, Citer, resource_details
 
 #: Output format by file suffix.
 FORMATS = {
@@ -149,11 +149,6 @@ def help_resources(kb: KnowledgeBase, concerns: set[str]) -> tuple[list[Resource
 # --- building the document --------------------------------------------------------------------
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
 def _contact_line(res: Resource, *, links: bool = True) -> tuple[Line, list[str]]:
     """How to reach ``res`` as one line; web addresses styled ``link`` (QR codes) if ``links``."""
     line: Line = []
@@ -183,19 +178,10 @@ def crisis_callout(resources: Sequence[Resource]) -> Callout:
 def resource_card(res: Resource, citer: Citer) -> tuple[Callout, list[str]]:
     """One help resource as a boxed card, and the web addresses on it (for QR codes)."""
     contacts, urls = _contact_line(res)
-    details = [res.offers]
-    if res.hours:
-        details.append(res.hours)
-    if res.languages:
-        details.append("Languages: " + ", ".join(res.languages))
-    if res.cost:
-        details.append(res.cost)
-    if res.address:
-        details.append("Address: " + res.address)
     where = ("Local service, " if res.pack else "") + res.region
     body: list[Block] = [
         Para(contacts),
-        Para([(" ".join(_sentence(d) for d in details), "")]),
+        Para([(resource_details(res, address_label="Address: "), "")]),
         Para([(f"{where}. Checked {res.verified}. ", "dim"), (citer.mark(res.cites), "cite")]),
     ]
     return Callout(res.name, body, tone="help"), urls

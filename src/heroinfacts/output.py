@@ -8,10 +8,13 @@ import json
 import os
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import Record
 from .render.doc import Doc
+
+if TYPE_CHECKING:
+    from .views import View
 
 
 class Mode(Record):
@@ -174,3 +177,15 @@ def message(text: str) -> None:
         stream.flush()
     except (OSError, ValueError):
         pass
+
+
+def show_view(view: View, mode: Mode) -> None:
+    """Print a command's result: its JSON data or its document on stdout, then its notices on
+    stderr (unless quiet)."""
+    if mode.json:
+        emit_json(view.data)
+    else:
+        write(render_doc(view.doc, mode))
+    if not mode.quiet:
+        for note in view.notices:
+            message(note)

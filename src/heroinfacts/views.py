@@ -105,18 +105,21 @@ def resource_lines(res: Resource, *, detail: bool = True) -> list[Line]:
         contacts += [(CONTACT_WORD[c.kind] + " ", ""), (c.display, "cmd")]
     lines = [head, contacts]
     if detail:
-        facts = [res.offers]
-        if res.hours:
-            facts.append(res.hours)
-        if res.languages:
-            facts.append("Languages: " + ", ".join(res.languages))
-        if res.cost:
-            facts.append(res.cost)
-        if res.address:
-            facts.append(res.address)
-        # As sentences: "It does not offer counseling. 24 hours a day." (not "counseling.; 24")
-        lines.append([(" ".join(_sentence(f) for f in facts), "dim")])
+        lines.append([(resource_details(res), "dim")])
     return lines
+
+
+def resource_details(res: Resource, *, address_label: str = "") -> str:
+    """What a resource offers, its hours, languages, cost and address, as sentences: "It does
+    not offer counseling. 24 hours a day." (not "counseling.; 24")."""
+    details = [
+        res.offers,
+        res.hours,
+        "Languages: " + ", ".join(res.languages) if res.languages else None,
+        res.cost,
+        address_label + res.address if res.address else None,
+    ]
+    return " ".join(_sentence(d) for d in details if d)
 
 
 def _sentence(text: str) -> str:
