@@ -3,6 +3,7 @@ apart), the result of a run, and checks on plain output. Fixtures are in tests/c
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
@@ -19,6 +20,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 BOX = re.compile("[\u2500-\u257f]")
 
 
+@functools.cache
 def make_runner() -> CliRunner:
     """A runner with stderr apart from stdout: Typer's own runner (0.28+) always keeps them
     apart; the click-based one of older Typer versions needs ``mix_stderr=False``."""
@@ -50,9 +52,6 @@ class Run:
         )
 
 
-_RUNNER: list[CliRunner] = []
-
-
 def invoke(*args: str, env: Mapping[str, str | None] | None = None, code: int | None = None) -> Run:
     """Run the app as ``heroinfacts`` with ``args``; with ``code``, the exit code must be it.
 
@@ -60,9 +59,7 @@ def invoke(*args: str, env: Mapping[str, str | None] | None = None, code: int | 
     that escaped the app (not SystemExit) fails the test at once, and so does a traceback."""
     from heroinfacts.cli import app
 
-    if not _RUNNER:
-        _RUNNER.append(make_runner())
-    result = _RUNNER[0].invoke(app, list(args), env=dict(env or {}), prog_name="heroinfacts")
+    result = make_runner().invoke(app, list(args), env=dict(env or {}), prog_name="heroinfacts")
     run = Run(list(args), result.exit_code, result.stdout, result.stderr, result.exception)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(run.describe()) from result.exception
