@@ -202,7 +202,10 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         from .views import welcome
 
-        disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
+        disclaimer = (
+            "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+            "In a suicidal or mental-health crisis, call or text 988."
+        )
         output.show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
     if given:  # the command's own defaults: a command without such an option ignores it

@@ -15,6 +15,9 @@ from . import records
 #: Concerns that make a page show crisis help: nothing hides those resources.
 CRISIS_CONCERNS = frozenset({"depression", "suicide", "overdose"})
 CONCERNS = ("substance-use", "depression", "suicide", "overdose")
+#: Concerns from the most to the least urgent: help for the most urgent concern a page shares
+#: with a resource comes first (911 in an overdose, 988 for suicide).
+URGENCY = ("overdose", "suicide", "depression", "substance-use")
 
 T = TypeVar("T")
 
@@ -145,6 +148,12 @@ class SignList(Record):
     cites: tuple[str, ...]
     intro: str | None = None
     concerns: tuple[str, ...] = ()
+    #: True for steps to take in order (printed numbered), False for signs (a checklist).
+    ordered: bool = False
+
+    @property
+    def marker(self) -> str:
+        return "number" if self.ordered else "check"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignList:
@@ -156,6 +165,7 @@ class SignList(Record):
             cites=tuple(d["cites"]),
             intro=d.get("intro"),
             concerns=tuple(d.get("concerns", ())),
+            ordered=bool(d.get("ordered", False)),
         )
 
 

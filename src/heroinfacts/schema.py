@@ -333,6 +333,7 @@ SECTIONS: dict[str, Spec] = {
         "aliases": (_STRS, False),
         "intro": (_str, False),
         "concerns": (_CONCERNS, False),
+        "ordered": (_bool, False),
         "cites": (_CITES, True),
         "items": (_ENTRIES, True),
     },

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._version import __version__
-from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, Substance
+from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, SignList, Substance
 from .records import Record, field
 from .render.doc import (
     Bullets,
@@ -260,6 +260,11 @@ def _merge_bullets(blocks: list[Any]) -> list[Any]:
     return out
 
 
+def list_bullets(sl: SignList) -> Bullets:
+    """A list's items: numbered when they are steps to take in order, else a checklist."""
+    return Bullets([[(i.text, "")] for i in sl.items], marker=sl.marker)
+
+
 def symptoms(kb: KnowledgeBase, name: str | None) -> View:
     if name is None:
         lists = kb.sign_lists()
@@ -279,11 +284,11 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
     doc = Doc().add(Title(sl.title))
     if sl.intro:
         doc.add(Para([(sl.intro, "")]))
-    doc.add(Bullets([[(i.text, "")] for i in sl.items], marker="check"))
-    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     resources = crisis_resources(kb, sl.concerns)
-    if resources:
+    if resources:  # crisis help before the list: someone in danger reads the top first
         doc.add(help_callout(resources))
+    doc.add(list_bullets(sl))
+    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     doc.add(citer.block(kb), footer(kb))
     data = {
         "list": sl.to_dict(),
@@ -592,7 +597,7 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         best, more = facts[0], facts[1:5]
         if best.kind == "list":  # a sign or symptom list answers: show it as a checklist
             sl = kb.sign_list(best.id)
-            doc.add(Title(sl.title), Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+            doc.add(Title(sl.title), list_bullets(sl))
             doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
             source = f"heroinfacts symptoms {sl.id}"
         else:
