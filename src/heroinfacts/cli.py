@@ -357,7 +357,7 @@ def refs(
     """List the references, numbered, in APA style or as BibTeX, RIS or CSL-JSON."""
     from . import citations
     from .views import refs as choose
-    from .views import refs_view
+    from .views import refs_view, topic_checks
 
     opts = Opts(json_, plain, no_color, width, pack, quiet)
     if fmt not in REF_FORMATS:
@@ -372,7 +372,8 @@ def refs(
 
     def make(kb: KnowledgeBase) -> View:
         chosen, heading = choose(kb, one, topic)
-        view = refs_view(kb, chosen, heading)
+        checks = topic_checks(kb.topic(topic)) if topic is not None else None
+        view = refs_view(kb, chosen, heading, checks)
         if fmt != "apa" and not opts.json:
             csl = [r.csl for r in chosen]
             text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
