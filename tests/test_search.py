@@ -101,7 +101,15 @@ def test_hit_and_result_dicts_have_the_documented_keys(kb: KnowledgeBase) -> Non
     assert isinstance(hit.to_dict()["citations"], list)
     assert set(found.to_dict()) == {"query", "corrected", "results"}
     asked = ask(kb, "what is gaba")
-    assert set(asked.to_dict()) == {"query", "corrected", "results", "next_topic"}
+    assert set(asked.to_dict()) == {
+        "query",
+        "corrected",
+        "results",
+        "answered",
+        "crisis",
+        "message",
+        "next_topic",
+    }
     json.dumps(asked.to_dict(), allow_nan=False)
 
 
