@@ -61,6 +61,8 @@ def ask(kb: KnowledgeBase, question: str) -> SearchResult:
     conn = kb.conn
     hits = list(answers)
     message: str | None = None
+    if q.concerns and q.concerns[0] == crisis.SUICIDE and crisis.first_person(text):
+        answers = []  # someone speaking of ending their life gets the lines, not facts
     if q.concerns:  # danger: the help line first, then what to do, then the answer
         hits = _crisis_answer(conn, q.concerns, answers)
     elif found.amount:

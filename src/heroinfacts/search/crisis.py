@@ -182,7 +182,7 @@ _SELF = "i|me|my|myself|we|us|our"
 _DOWNERS = (
     "xanax|benzos|benzodiazepine*|valium|klonopin|ativan|pills|alcohol|drink*|drank|drunk|"
     "beer|vodka|liquor|wine|booze|sleeping|gabapentin|lean|fentanyl|methadone|oxy*|percocet*|"
-    "heroin|dope|smack|downers"
+    "heroin|dope|smack|downers|h|perc*|oxys|painkillers|pain"
 )
 _BLUE = "blue|grey|gray|purple|pale|white|ashen"
 _BODY = "lips|lip|face|skin|fingers|fingertips|nails"
@@ -206,20 +206,35 @@ FRAMED_OVERDOSE = [
         f"{_BREATH} stopped|slow*|shallow|weird|funny|strange|barely|loud|rattl*; "
         f"slow*|shallow|weird|funny|no {_BREATH}; {_BODY} {_BLUE}; {_BLUE} {_BODY}; "
         f"turning|turned|gone|going {_BLUE}; unresponsive; gurgl*; choking; foam*; limp; "
-        "collapsed; passed|blacked out; overdos*; pupils pinpoint|tiny; pinpoint|tiny pupils; "
+        "collapsed; passed|passing|blacked out; overdos*; "
+        "pupils pinpoint|tiny; pinpoint|tiny pupils; "
+        f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds; "
+        "heart|pulse|heartbeat slow*|weak|faint|barely; cant|not keep|stay eyes|awake; "
         "give|gave|giving|need|grab|use|used narcan|naloxone; call 911|ambulance; "
-        "took|taken|did|done|used|shot|snorted|had|take too much|many; "
-        f"took|taken|did|done|used|shot|snorted|had {_LOT}",
+        "took|taken|taking|did|done|used|shot|snorted|had|drank|take too much|many; "
+        f"took|taken|did|done|used|shot|snorted|had|drank {_LOT}",
         3,
     ),
 ]
 #: Took or mixed two downers (two of these words) and something feels wrong.
 DOWNERS = frozenset(w for w in _DOWNERS.split("|") if not w.endswith("*"))
-FEELS_WRONG = _pats(f"feel*|feeling|something|is|acting|looks {_WRONG}; {_WRONG} now", 2)
+FEELS_WRONG = [
+    *_pats(f"feel*|feeling|something|is|acting|looks {_WRONG}", 2),
+    *_pats(
+        "wrong; weird; scared; scary; dizzy; dying; help; breath*; gurgl*; unresponsive; "
+        "cant keep|stay|wake; eyes open; passed|passing out",
+        1,
+    ),
+]
 STRONG_SUICIDE = _pats(
-    "kill*|hurt*|harm*|cut*|hang*|shoot*|poison*|off|drown* myself; "
+    "kill*|hurt*|harm*|cut*|hang*|shoot*|poison*|off|drown* "
+    "myself|himself|herself|themselves|themself; "
+    "want|wanna|going|plan*|trying|try overdos*|od; "
+    "on purpose; hot shot; anyone|nobody|noone|cares care|cares|miss|notice; "
+    "point|reason live|living|anymore|trying|going; "
+    "take|taking|swallow them|it|everything all|left|once; "
+    "saving|stockpil*|hoarding up|my pills|them; plan|plans for|to tonight; "
     "end|ending|take|taking my|own life; "
-    "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing; "
     "suicid* hotline|lifeline|line|number|helpline|crisis|help; "
     "end|ending it|things|everything; "
     "want|wanna|wish|ready|plan*|hope|hoping|rather die|dead|dying; "
@@ -233,10 +248,16 @@ STRONG_SUICIDE = _pats(
     "goodbye forever|everyone|world",
     3,
 )
-FRAMED_SUICIDE = _pats("suicid*; kill|killing me; dont|not care what happens", 2)
+FRAMED_SUICIDE = _pats(
+    "suicid*; dont|not care what happens; "
+    "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing",
+    2,
+)
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
-    "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up", 2
+    "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
+    "all|it|everything be|over over; feel this|anything anymore; tonight",
+    2,
 )
 AMOUNT = _pats(
     "lethal|fatal|deadly|safe|safest|max*|toxic|starting|normal|typical|average|right|correct|"
@@ -246,17 +267,27 @@ AMOUNT = _pats(
     "mg|grams|bags|points|lines|pills|xanax|bags|caps|bundles|hits; "
     "how|way|ways inject*|shoot*|snort*|smok*|cook*|boot*|slam*|plug*|sniff*|chase|chasing|"
     "freebas*|vein|veins; how to|do use|take|do heroin|dope|smack|fentanyl|xanax; "
-    "enough to die|kill|overdose|not|od",
+    "enough to die|kill|overdose|not|od; "
+    "easiest|easy|best|quickest|fastest|quick|painless|surest way|ways|method*; "
+    "know|knew how to|do|i die|kill|overdose|od|it; how do|can|to i|you od|overdose|die; "
+    "better|stronger|best|longer|bigger|good|great high|rush|buzz; how much|many less|more",
     5,
 )
 #: Amounts that are not doses ("how many people", "how much does it cost"), and questions
 #: about a way of use that ask for its harms ("how does smoking heroin affect you").
-NOT_AMOUNT = _pats(
-    "how many people|users|americans|adults|teens|deaths|years|days|times|percent|kinds|types; "
-    "how much cost|costs|money|price|time|longer|risk|damage|harm|worse|stronger|weaker; "
-    "affect*|effect*|harm*|damage*|danger*|bad|risk*|worse|safer|hurt*|cause*|stop|quit|detox",
-    6,
-)
+NOT_AMOUNT = [
+    *_pats(
+        "how many people|users|americans|adults|teens|deaths|years|days|times|percent|kinds|"
+        "types|of|die; how much cost|costs|money|price|time|longer|risk|damage|harm|worse|"
+        "stronger|weaker|of|does",
+        1,
+    ),
+    *_pats(
+        "affect*|effect*|harm*|damage*|danger*|bad|risk*|worse|safer|hurt*|cause*|stop|quit|"
+        "detox|cost|costs|price",
+        6,
+    ),
+]
 _DEATH = _pats("die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake", 1)
 _QUESTION_START = frozenset(
     "can could does do did is are was were will would should what whats why how when which "
@@ -266,7 +297,8 @@ _GENERAL = frozenset(
     "rate rates statistics stats percent percentage common likely often number numbers study "
     "studies research among users people americans risk risks linked link chance chances "
     "signs sign symptoms symptom happens happen feel feels like mean means define definition "
-    "cause causes history facts fact why".split()
+    "cause causes history facts fact why awareness day movie film song lyrics book celebrity "
+    "celebrities famous".split()
 )
 _URGENT = frozenset(
     "help please now hurry quick quickly emergency omg asap tonight currently scared "
@@ -292,6 +324,14 @@ def _fix(word: str) -> str:
     return best if _distance(word, best, limit) <= limit else word
 
 
+SELF = frozenset(("i", "me", "my", "myself"))
+
+
+def first_person(message: str) -> bool:
+    """Whether the message speaks of the writer ("i", "me", "my")."""
+    return bool(SELF.intersection(words(message)))
+
+
 def general(ws: Sequence[str]) -> bool:
     """Whether a message asks in general, about nobody in particular and nothing urgent."""
     if _PERSONAL.intersection(ws) or _URGENT.intersection(ws):
@@ -310,13 +350,13 @@ def detect(message: str) -> Crisis:
     amount = _any(ws, AMOUNT[:1]) or (_any(ws, AMOUNT[1:]) and not _any(ws, NOT_AMOUNT))
     mixed = len(DOWNERS.intersection(ws)) >= 2 and _any(ws, FEELS_WRONG)
     overdose = _any(ws, STRONG_OVERDOSE) or (framed_ok and (mixed or _any(ws, FRAMED_OVERDOSE)))
-    self_ = bool({"i", "me", "my", "myself"}.intersection(ws))
+    self_ = bool(SELF.intersection(ws))
     deadly = _any(ws, _DEATH)
     lot = _any(ws, _pats(f"take|taking|took|do|use|going {_LOT}", 3))
     suicide = (
         _any(ws, STRONG_SUICIDE)
         or (framed_ok and _any(ws, FRAMED_SUICIDE))
-        or (amount and self_ and deadly)
+        or (amount and deadly and (self_ or _any(ws, _pats("not|never wake", 1))))
         or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose))
     )
     concern = SUICIDE if suicide else OVERDOSE if overdose else None

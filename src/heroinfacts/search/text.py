@@ -29,6 +29,14 @@ FILLER = frozenset(
     """.split()
 )
 
+#: Chat spellings and words that only frame a question ("heroin facts", "explain heroin to me",
+#: "hey so what even is smack"): read as filler, never as something the question asks about.
+CHAT_FILLER = frozenset(
+    "u ur r ya ppl wat wut wats abt pls plz hey hi hello yo ok okay so even quick q fact facts "
+    "info information explain tell basics overview anyone guys lol idk".split()
+)
+FILLER = FILLER | CHAT_FILLER
+
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019\u02bc](?=[^\W_])")
 
