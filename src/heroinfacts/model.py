@@ -259,6 +259,8 @@ class Resource(Record):
     address: str | None = None
     #: The id of the local pack that added this resource; None for shipped ones.
     pack: str | None = None
+    #: A shipped crisis line (``protected: true`` in the data): no pack can replace it.
+    protected: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -280,6 +282,7 @@ class Resource(Record):
             cost=d.get("cost"),
             address=d.get("address"),
             pack=d.get("pack"),
+            protected=bool(d.get("protected", False)),
         )
 
 
