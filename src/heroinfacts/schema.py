@@ -880,16 +880,59 @@ def _finish(
     if section == "resources":
         contacts = []
         for j, raw in enumerate(entry["contacts"]):
-            contact = ck.mapping(
-                raw, CONTACT, (fi, (*path, "contacts", j)), f"contact {j + 1} of {what}"
-            )
-            if contact is not None:
-                contacts.append({"label": None, **contact})
+            cloc: Loc = (fi, (*path, "contacts", j))
+            contact = ck.mapping(raw, CONTACT, cloc, f"contact {j + 1} of {what}")
+            if contact is None:
+                continue
+            wrong = contact_problem(contact)
+            if wrong is not None:
+                ck.problem(cloc, f"contact {j + 1} of {what}: {wrong}")
+                continue
+            contacts.append({"label": None, **contact})
         record["contacts"] = contacts
         return record if contacts else None
     if section == "references":
         return {"id": rid, **{k: v for k, v in entry.items()}}
     return record
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+
+
+def _bare(address: str) -> str:
+    low = address.lower().strip().rstrip("/")
+    for prefix in ("https://", "http://", "mailto:", "www."):
+        low = low.removeprefix(prefix)
+    return low
+
+
+def contact_problem(contact: dict[str, Any]) -> str | None:
+    """What is printed must be what is dialled: a number to call, text or TTY is digits (with
+    spaces, dashes, parentheses and a leading +), and its label, if any, has the same digits in
+    the same order (``1-800-662-HELP (4357)`` for ``1-800-662-4357``); the label of an address
+    is a part of it. None when the contact is right."""
+    value, label = contact["value"], contact.get("label")
+    if contact["kind"] in _DIALLED:
+        if not PHONE_RE.match(value) or len(_digits(value)) < 3:
+            return (
+                f"value {value!r} is not a phone number: write digits, with spaces, dashes, "
+                "parentheses or a leading + if you like, and put words in `label`"
+            )
+        if label is not None and _digits(label) != _digits(value):
+            return (
+                f"label {label!r} shows other digits than the value {value!r} that is dialled: "
+                "a label may only format its value, such as 1-800-662-HELP (4357)"
+            )
+    elif (
+        label is not None
+        and contact["kind"] in ("web", "email", "chat")
+        and _bare(label) not in _bare(value)
+    ):
+        return (
+            f"label {label!r} is not the address {value!r} it opens: a label may only "
+            "shorten its value"
+        )
+    return None
 
 
 def _raw_cites(entry: Any) -> list[str]:
