@@ -159,6 +159,15 @@ def _label(v: Any) -> str:
 def _str(v: Any) -> str:
     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         raise _Invalid(f"must be text, not {_kind(v)}")
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        raise _Invalid(
+            f"is {_show(v)}, a special number to YAML (.nan, .inf): put the text in quotes"
+        )
+    if isinstance(v, (yamlio.RereadInt, yamlio.RereadFloat)):
+        raise _Invalid(
+            f"is written {v.source}, which YAML reads as the number {_show(v)}: "
+            f'put it in quotes ("{v.source}") to keep it as written'
+        )
     try:
         s = str(v).strip()
     except ValueError:  # an integer of more than 4300 digits
