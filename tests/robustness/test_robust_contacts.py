@@ -6,28 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pack_support import PACK_HEAD
+from pack_support import line_pack
 from robust_support import Runner
 
-PACK = (
-    PACK_HEAD
-    + """\
-references:
-  - id: my-dir
-    type: document
-    title: "[Local directory]"
-resources:
-  - id: my-line
-    name: Testville line
-    region: Testville
-    offers: Help in Testville.
-    contacts:
-      - {CONTACT}
-    concerns: [overdose]
-    verified: 2026-11-01
-    cites: [my-dir]
-"""
-)
+PACK = line_pack("- {CONTACT}")
 CONTACT_LINE = PACK.splitlines().index("      - {CONTACT}") + 1
 
 
