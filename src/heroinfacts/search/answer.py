@@ -470,7 +470,8 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
         ]
     ordered = [*head, *rest]
     raw = next((h for h in pool if h.kind in ANSWER_KINDS), None)
-    if ordered and raw is not None and raw.id != ordered[0].id:
+    named_whole = subject is not None and subject.found == n  # the question names its topic
+    if ordered and raw is not None and raw.id != ordered[0].id and not named_whole:
         ordered = _prefer_raw(conn, q, want, ordered, raw)
     ordered = ordered[:ASK_FACTS]
     # scores follow the order
