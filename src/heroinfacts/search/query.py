@@ -3,10 +3,11 @@
 A query is read as words (question words dropped, see :func:`normalize_query`), unknown words
 are corrected to the closest known word within one or two edits (reported as ``corrected``),
 aliases are matched (by light stem, so "get clean" finds "getting clean") and expanded, and each
-concept becomes an OR-group of FTS5 phrases. "How many" looks for facts that state a proportion, "X vs Y" for facts that say how things
-differ, "what do i do" for help, and two drugs joined by "with" or "and" for what is known about
-mixing them; words of time ("how long", "the first time") are dropped. The crisis model
-(:mod:`.crisis`) marks the query's crisis concerns.
+concept becomes an OR-group of FTS5 phrases. "How many" looks for facts that state a
+proportion, "X vs Y" for facts that say how things differ, "what do i do" for help, and two
+drugs joined by "with" or "and" for what is known about mixing them; words of time ("how
+long", "the first time") are dropped. The crisis model (:mod:`.crisis`) marks the query's
+crisis concerns.
 """
 
 from __future__ import annotations
