@@ -420,7 +420,8 @@ def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple
 def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
     """Order what was found into an answer and its supporting facts (see :func:`ask`)."""
     want = _Want(q)
-    facts = [h for h in pool if h.kind in ANSWER_KINDS]
+    # an interaction answers a question about mixing, not one that names a drug in passing
+    facts = [h for h in pool if h.kind in ANSWER_KINDS and (q.mixing or h.kind != "interaction")]
     n = len(want)
     said = {f.id: want.says(f.text, f.id) for f in facts}
     best = facts[0] if facts else None  # the search's best
@@ -469,7 +470,7 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
             f for f in rest if f.topic != first.topic
         ]
     ordered = [*head, *rest]
-    raw = next((h for h in pool if h.kind in ANSWER_KINDS), None)
+    raw = best  # the search's own best, before the answer was chosen
     named_whole = subject is not None and subject.found == n  # the question names its topic
     if ordered and raw is not None and raw.id != ordered[0].id and not named_whole:
         ordered = _prefer_raw(conn, q, want, ordered, raw)

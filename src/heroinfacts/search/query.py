@@ -117,6 +117,7 @@ class _Query(Record, frozen=False):
     terms: tuple[str, ...]
     signs: bool = False  # asks for signs or symptoms: a list may answer
     words: tuple[str, ...] = ()  # the question's words, corrected, question words kept
+    mixing: bool = False  # names drugs of two classes together: a question about mixing
 
 
 def _has_any(words: Sequence[str], phrases: Sequence[Sequence[str]]) -> bool:
@@ -454,7 +455,7 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     if groups and _has_any(words, _QUANTITY_PHRASES):
         groups.append(_Group([((PROPORTION_MARK,),)], []))
     terms = tuple(dict.fromkeys(w for g in groups for w in g.words))
-    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words))
+    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words), mixing)
 
 
 def _expression(groups: Sequence[_Group]) -> str:
