@@ -232,7 +232,7 @@ def test_shipped_topic_leads_answer_their_questions(kb: KnowledgeBase) -> None:
         "is smack a downer": "heroin-not-a-classic-depressant",
         "herion depresant": "heroin-not-a-classic-depressant",
         "is heroin legal": "heroin-is-schedule-i",
-        "can heroin kill you": "opioids-can-cause-respiratory-depression",
+        "can heroin kill you": "heroin-alone-can-stop-breathing",
         "how do i get clean": "help-exists-do-not-wait",  # "get clean": alias "getting clean"
         "whats the difference between depression and depressant": "two-meanings-of-depression",
         "is heroin an opioid": "heroin-is-an-opioid",  # the topic's fact that says it all
@@ -269,7 +269,7 @@ def test_signs_questions_are_answered_by_a_list(kb: KnowledgeBase) -> None:
 
 
 def test_two_drugs_make_a_mixing_question_only_when_joined(kb: KnowledgeBase) -> None:
-    mixing = "mixing-can-stop-breathing"  # the danger leads (issue 14)
+    mixing = "mixing-can-stop-breathing"  # the danger first
     for q in (
         "sleeping pills and heroin",
         "can i take ambien with dope",
@@ -280,21 +280,22 @@ def test_two_drugs_make_a_mixing_question_only_when_joined(kb: KnowledgeBase) ->
 
 
 def test_questions_about_what_the_data_lacks_find_nothing(kb: KnowledgeBase) -> None:
-    for q in ("what is kratom", "can you smoke heroin"):
+    for q in ("what is fentanyl", "how much does heroin cost"):
         result = ask(kb, q)
         assert result.results == () and result.suggestions, q
         assert result.to_dict()["suggestions"] == list(result.suggestions)
+    # alcohol is in the data now, with the danger first
+    assert ask(kb, "can i drink alcohol on heroin").results[0].id == (
+        "alcohol-with-opioids-is-dangerous"
+    )
     # the pages the known words found come first among the suggestions
-    assert ask(kb, "can you smoke heroin").suggestions[0] == "heroin"
+    assert ask(kb, "how much does heroin cost").suggestions[0] == "heroin"
     # ... but an unknown word beside a known subject still gets a related general answer
     assert ask(kb, "is alcohol a depressant").results[0].topic == "cns-depressants"
 
 
 def test_words_of_time_and_verbs_do_not_mislead(kb: KnowledgeBase) -> None:
-    assert ask(kb, "how long does heroin withdrawal last").results[0].topic in (
-        "withdrawal",
-        "tolerance-and-withdrawal",
-    )
+    assert ask(kb, "how long does heroin withdrawal last").results[0].topic == "withdrawal"
     assert ask(kb, "can you get hooked on smack the first time").results[0].topic == "addiction"
     assert ask(kb, "does heroin help with pain").results[0].id == "heroin-dulls-pain-and-slows-body"
     assert ask(kb, "im scared my son is using heroin what do i do").results[0].topic == (
@@ -340,11 +341,9 @@ def test_slang_expands_to_what_it_names(kb: KnowledgeBase) -> None:
 
 def test_multi_word_aliases_are_matched(kb: KnowledgeBase) -> None:
     assert ask(kb, "what does on the nod mean").results[0].id == "going-on-the-nod"
-    assert ask(kb, "dope sick and depressed").results[0].topic in (
-        "withdrawal",
-        "tolerance-and-withdrawal",
-        "heroin-and-depression",
-    )
+    # "dope sick" names the withdrawal topic now; with "depressed" the depression topic answers
+    assert ask(kb, "dope sick and depressed").results[0].topic == "heroin-and-depression"
+    assert ask(kb, "dope sick").results[0].topic == "withdrawal"
 
 
 def test_typos_are_corrected_and_reported(kb: KnowledgeBase) -> None:
