@@ -209,7 +209,10 @@ FRAMED_OVERDOSE = [
         "collapsed; passed|passing|blacked out; overdos*; "
         "pupils pinpoint|tiny; pinpoint|tiny pupils; "
         f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds; "
-        "heart|pulse|heartbeat slow*|weak|faint|barely; cant|not keep|stay eyes|awake; "
+        "heart|pulse|heartbeat slow*|weak|faint|barely|stopped; no pulse|heartbeat; "
+        "cant|not keep|stay eyes|awake; snoring|snore|rattl*|gasp*|seizure*|convuls*; "
+        "eyes rolled; cant|wont|cannot get him|her|them up|awake; too strong; "
+        f"{_SOMEONE} cold|clammy|grey|gray|pale|dead; "
         "give|gave|giving|need|grab|use|used narcan|naloxone; call 911|ambulance; "
         "took|taken|taking|did|done|used|shot|snorted|had|drank|take too much|many; "
         f"took|taken|did|done|used|shot|snorted|had|drank {_LOT}",
@@ -245,7 +248,10 @@ STRONG_SUICIDE = _pats(
     "cant do|take this|it anymore; give up on life|living|everything; "
     "done with life|living|everything; tired of living|life|alive; "
     "dont|not care if|whether i live|die|wake; suicide note|plan; self harm*; selfharm*; "
-    "goodbye forever|everyone|world",
+    "goodbye forever|everyone|world; disappear forever; want|wanna disappear; "
+    "worth living|it anymore; isnt|not worth living; should|just die; cant live like; "
+    "tired of everything|it; end my|the pain|suffering; no way out; "
+    "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
     3,
 )
 FRAMED_SUICIDE = _pats(
@@ -256,7 +262,8 @@ FRAMED_SUICIDE = _pats(
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
-    "all|it|everything be|over over; feel this|anything anymore; tonight",
+    "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
+    "wrote|writing|write|left note; im|i am done",
     2,
 )
 AMOUNT = _pats(
