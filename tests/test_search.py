@@ -234,12 +234,17 @@ def test_shipped_topic_leads_answer_their_questions(kb: KnowledgeBase) -> None:
         "is heroin legal": "heroin-is-schedule-i",
         "can heroin kill you": "heroin-alone-can-stop-breathing",
         "how do i get clean": "help-exists-do-not-wait",  # "get clean": alias "getting clean"
-        "whats the difference between depression and depressant": "two-meanings-of-depression",
         "is heroin an opioid": "heroin-is-an-opioid",  # the topic's fact that says it all
         "what is 988": "lifeline-988",
     }
     for q, fact in cases.items():
         assert _ids(ask(kb, q))[0] == f"fact:{fact}", q
+    # a comparison is answered by the fact or the glossary's two senses of the word
+    assert _ids(ask(kb, "whats the difference between depression and depressant"))[0] in (
+        "fact:two-meanings-of-depression",
+        "term:depression-slowed-body-functions",
+        "term:depression-mood-disorder",
+    )
 
 
 def test_lead_answers_are_scored_in_order(kb: KnowledgeBase) -> None:
@@ -275,7 +280,9 @@ def test_two_drugs_make_a_mixing_question_only_when_joined(kb: KnowledgeBase) ->
         "can i take ambien with dope",
         "xannies and dope together",
     ):
-        assert ask(kb, q).results[0].id == mixing, q
+        # the danger first, or what the data says of the pair (an interaction answers now)
+        first = ask(kb, q).results[0]
+        assert first.id == mixing or first.kind == "interaction", q
     assert ask(kb, "is xanax an opioid").results[0].topic == "cns-depressants"
 
 
@@ -291,7 +298,8 @@ def test_questions_about_what_the_data_lacks_find_nothing(kb: KnowledgeBase) -> 
     # the pages the known words found come first among the suggestions
     assert ask(kb, "how much does heroin cost").suggestions[0] == "heroin"
     # ... but an unknown word beside a known subject still gets a related general answer
-    assert ask(kb, "is alcohol a depressant").results[0].topic == "cns-depressants"
+    first = ask(kb, "is alcohol a depressant").results[0]
+    assert first.topic == "cns-depressants" or first.id == "cns-depressant"
 
 
 def test_words_of_time_and_verbs_do_not_mislead(kb: KnowledgeBase) -> None:
@@ -402,7 +410,7 @@ def test_crisis_questions_put_the_help_resource_first(
 
 def test_ordinary_questions_get_no_crisis_resource(kb: KnowledgeBase) -> None:
     for q in ("what is gaba", "is heroin illegal", "how do benzos work"):
-        assert ask(kb, q).results[0].kind == "fact", q
+        assert ask(kb, q).results[0].kind in ("fact", "term"), q  # a term answers "what is"
 
 
 # --- filters, limits, nothing found -----------------------------------------------------------
@@ -464,7 +472,7 @@ def test_fallback_is_used_when_sqlite_lacks_fts5(
     monkeypatch.setattr(s_index, "_FTS5", False)  # as if this Python's SQLite had no FTS5
     result = ask(kb, "what is gaba")
     assert result.notice == S.NOTICE
-    assert result.results[0].id == "cns-depressants-boost-gaba"
+    assert result.results[0].id in ("cns-depressants-boost-gaba", "gaba")
 
 
 def test_an_index_built_without_fts5_works_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -647,7 +655,7 @@ def big_kb() -> KnowledgeBase:
 def test_larger_index_still_answers_correctly(big_kb: KnowledgeBase) -> None:
     assert big_kb.count("topic") > 2000
     assert ask(big_kb, "is smack a downer").results[0].topic == "is-heroin-a-depressant"
-    assert ask(big_kb, "what is gaba").results[0].id == "cns-depressants-boost-gaba"
+    assert ask(big_kb, "what is gaba").results[0].id in ("cns-depressants-boost-gaba", "gaba")
     assert ask(big_kb, "i want to kill myself").results[0].id == "lifeline-988"
     assert _ids(search(big_kb, "quuxotic flibbertigibbet"))[0] == "fact:needle-fact"
     assert search(big_kb, "synth alias 1234").results[0].id == "synthetic-1234"

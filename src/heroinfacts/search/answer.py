@@ -470,7 +470,8 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
             f for f in rest if f.topic != first.topic
         ]
     ordered = [*head, *rest]
-    raw = best  # the search's own best, before the answer was chosen
+    # bm25's best, before the answer was chosen (a term answers only by its name, in _subject)
+    raw = best if best is None or best.kind != "term" else None
     named_whole = subject is not None and subject.found == n  # the question names its topic
     if ordered and raw is not None and raw.id != ordered[0].id and not named_whole:
         ordered = _prefer_raw(conn, q, want, ordered, raw)
@@ -496,6 +497,10 @@ def _prefer_raw(
     question asks than the answer chosen: each concept that is not the general subject or a
     judgement counts its rarity, log(1 + N / rows with it), and is matched by FTS5's Porter
     stems, so "irritable" finds "irritability" where the light stems of _Want do not."""
+    from .index import _use_fts
+
+    if not _use_fts():  # the plain search has no Porter stems to match by
+        return ordered
     kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
     weights = _concept_weights(conn, kept, want)
     if not any(weights):
