@@ -286,7 +286,7 @@ NOT_AMOUNT = [
     *_pats(
         "how many people|users|americans|adults|teens|deaths|years|days|times|percent|kinds|"
         "types|of|die; how much cost|costs|money|price|time|longer|risk|damage|harm|worse|"
-        "stronger|weaker|of|does",
+        "stronger|weaker|of",
         1,
     ),
     *_pats(
