@@ -204,7 +204,10 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         from .views import welcome
 
-        disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
+        disclaimer = (
+            "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+            "In a suicidal or mental-health crisis, call or text 988."
+        )
         output.show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
     if given:  # the command's own defaults: a command without such an option ignores it
@@ -356,7 +359,7 @@ def refs(
     """List the references, numbered, in APA style or as BibTeX, RIS or CSL-JSON."""
     from . import citations
     from .views import refs as choose
-    from .views import refs_view
+    from .views import refs_view, topic_checks
 
     opts = Opts(json_, plain, no_color, width, pack, quiet)
     if fmt not in REF_FORMATS:
@@ -371,7 +374,8 @@ def refs(
 
     def make(kb: KnowledgeBase) -> View:
         chosen, heading = choose(kb, one, topic)
-        view = refs_view(kb, chosen, heading)
+        checks = topic_checks(kb.topic(topic)) if topic is not None else None
+        view = refs_view(kb, chosen, heading, checks)
         if fmt != "apa" and not opts.json:
             csl = [r.csl for r in chosen]
             text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
