@@ -412,7 +412,12 @@ def test_safety_content_cites_with_check_records(data: dict[str, Any]) -> None:
     assert cites
     for c in cites:
         assert isinstance(c, dict), c
-        assert c["read"].startswith("http") and c["section"] and c["supports"] in (
-            "states",
-            "partly",
+        assert (
+            c["read"].startswith("http")
+            and c["section"]
+            and c["supports"]
+            in (
+                "states",
+                "partly",
+            )
         )

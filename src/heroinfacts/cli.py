@@ -515,7 +515,8 @@ def ask(
     question: Annotated[
         list[str],
         typer.Argument(
-            help="A question in your own words, e.g. why do i feel low after quitting.",
+            help="A question in your own words, e.g. why do i feel low after quitting; "
+            "- reads it from standard input.",
             show_default=False,
             metavar="QUESTION...",
         ),
@@ -528,14 +529,16 @@ def ask(
     quiet: QuietOpt = False,
 ) -> None:
     """Answer a plain question: the best fact first, with its sources."""
-    from . import search
+    from .search import engine
     from .views import ask_view
 
+    if question == ["-"]:  # the question from standard input
+        question = [sys.stdin.read()] if sys.stdin else []
     text = _name(question, "QUESTION", json_)
     assert text is not None
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: ask_view(kb, search.ask(kb, text)),
+        lambda kb: ask_view(kb, engine.ask(kb, text)),
     )
 
 
@@ -570,7 +573,7 @@ def search_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Search everything: topics, facts, lists, terms, help lines and references."""
-    from . import search
+    from .search import engine
     from .views import search_view
 
     text = _name(query, "QUERY", json_)
@@ -584,7 +587,7 @@ def search_cmd(
         )
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: search_view(kb, search.search(kb, text, kinds=kind or None, limit=limit)),
+        lambda kb: search_view(kb, engine.search(kb, text, kinds=kind or None, limit=limit)),
     )
 
 

@@ -623,6 +623,8 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         block, entry = interaction_block(kb, inter, citer)
         doc.add(block)
         mix_data.append(entry)
+    if result.message and resources:  # no dosing advice: said under the help lines
+        doc.add(Para([(result.message, "bold")]))
     facts = [h for h in hits if h.kind != "resource"]
     if facts:
         best, more = facts[0], facts[1:5]
@@ -649,4 +651,19 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         "resources": [r.to_dict() for r in resources],
         "interactions": mix_data,
     }
-    return View(doc, data, code=0 if hits or mixes else 1, notices=_notices(result))
+    answered = result.answered or bool(mixes)
+    return View(doc, data, code=0 if answered else 1, notices=_ask_notices(result, answered))
+
+
+def _ask_notices(result: Any, answered: bool) -> list[str]:
+    """As :func:`_notices`, but an unanswered question says so and names topics to read."""
+    notes = [n for n in (result.notice,) if n]
+    if result.corrected:
+        notes.append(f"Showing results for: {result.corrected}")
+    if not answered and not any(h.kind == "resource" for h in result.results):
+        lines = [result.message or "heroinfacts has nothing on that."]
+        if result.suggestions:
+            read = ", ".join(f"heroinfacts show {t}" for t in result.suggestions)
+            lines.append(f"You could read: {read}")
+        notes.append("\n".join(lines))
+    return notes
