@@ -349,7 +349,9 @@ def _write_file(
     tmp: str | None = None
     try:
         make_private_dir(directory)
-        fd, tmp = tempfile.mkstemp(prefix=f".kb-{fp}-", suffix=".tmp", dir=directory)
+        # The pid in the name: a run after a kill -9 knows the file is nobody's (see _prune).
+        prefix = f".kb-{fp}-{os.getpid()}-"
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         os.close(fd)
         conn = sqlite3.connect(tmp)
         try:
@@ -366,19 +368,20 @@ def _write_file(
         tmp = None
         _prune(directory, keep=path)
     except (OSError, sqlite3.OperationalError):
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         if stages is not None:
             stages.reraise()  # Ctrl-C while writing: stop, rather than build again in memory
         return None
+    finally:  # Ctrl-C or SIGTERM (SystemExit, see entry.py) anywhere: no half-written file
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return _open_cached(path, fp)
 
 
 #: The names the tool writes in the cache directory (and in its ``pages`` directory): nothing
 #: else there is ever removed.
 CACHE_NAME = re.compile(r"kb-[0-9a-f]{32}\.sqlite")
-CACHE_TMP = re.compile(r"\.kb-[0-9a-f]{32}-[A-Za-z0-9_]+\.tmp")
+CACHE_TMP = re.compile(r"\.kb-[0-9a-f]{32}-(?:([0-9]+)-)?[A-Za-z0-9_]+\.tmp")
 PAGE_NAME = re.compile(r"[0-9a-f]{32}\.txt")
 PAGE_TMP = re.compile(r"\.page-[A-Za-z0-9_]+\.tmp")
 
@@ -458,7 +461,26 @@ def _prune(directory: str, keep: str) -> None:
     caches = own_files(directory, CACHE_NAME, magic=SQLITE_MAGIC)
     caches.sort(key=lambda f: f[1].st_mtime, reverse=True)
     _remove([c for c in caches if c[0] != keep][KEEP - 1 :])
-    _remove([t for t in own_files(directory, CACHE_TMP) if now - t[1].st_mtime > 3600])
+    _remove(
+        [t for t in own_files(directory, CACHE_TMP) if now - t[1].st_mtime > 3600 or _orphan(t[0])]
+    )
+
+
+def _orphan(tmp: str) -> bool:
+    """Whether a temporary cache file was left by a process that is gone (killed with -9)."""
+    m = CACHE_TMP.fullmatch(os.path.basename(tmp))
+    if m is None or m.group(1) is None:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):
+        return False
+    return False
 
 
 def clear() -> int:

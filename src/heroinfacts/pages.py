@@ -149,6 +149,8 @@ def _store(path: str, text: str) -> None:
             for old, _ in pages[: len(pages) - KEEP]:
                 os.unlink(old)
     except OSError:  # a read-only cache: just don't store
+        pass
+    finally:  # also on Ctrl-C or SIGTERM: no half-written page stays behind
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
