@@ -97,7 +97,7 @@ def test_exit_2_for_a_broken_config_file(cli: Invoke, tmp_path: Path) -> None:
         assert "config file is not valid TOML" in run.stderr
     assert cli("show", "heroin", env={**env, "FORCE_COLOR": "1"}, code=2).stderr
     # --version reads only the shipped data, so a broken config or pack cannot hide it.
-    assert cli("-V", env=env, code=0).stdout.endswith("(data 1.0.0)\n")
+    assert cli("-V", env=env, code=0).stdout.endswith("(data 1.1.0)\n")
 
 
 def _run_entry(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
