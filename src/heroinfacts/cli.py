@@ -93,7 +93,9 @@ def load_kb(opts: Opts) -> KnowledgeBase:
     from .cache import open_kb
     from .sources import data_files
 
-    return open_kb(data_files(opts.packs or ()), progress=_progress())
+    kb = open_kb(data_files(opts.packs or ()), progress=_progress())
+    output.override_notice(kb.overrides)  # every run, even with --quiet
+    return kb
 
 
 def _progress() -> Callable[[str, float], None] | None:
@@ -202,7 +204,10 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         from .views import welcome
 
-        disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
+        disclaimer = (
+            "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+            "In a suicidal or mental-health crisis, call or text 988."
+        )
         output.show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
     if given:  # the command's own defaults: a command without such an option ignores it
@@ -437,14 +442,14 @@ def validate(
     quiet: QuietOpt = False,
 ) -> None:
     """Check data files; each problem prints as file:line: message (exit 3 if any)."""
-    from .checking import validate_paths
+    from .checking import validate_report
     from .sources import configured_packs
 
     try:
         chosen = list(paths or []) or configured_packs(pack or ())[0]
     except UsageError as err:
         raise fail(EXIT_USAGE, f"heroinfacts: {err}", json_out=json_) from None
-    problems = validate_paths(chosen)
+    problems, warnings = validate_report(chosen)
     checked = chosen or ["data/facts.yaml"]
     if json_:
         output.emit_json(
@@ -454,18 +459,22 @@ def validate(
                 "problems": [
                     {"file": p.file, "line": p.line, "message": p.message} for p in problems
                 ],
+                "warnings": [
+                    {"file": p.file, "line": p.line, "message": p.message} for p in warnings
+                ],
             }
         )
     else:
         from .render.doc import clean
 
-        output.write("".join(clean(str(p)) + "\n" for p in problems))
+        output.write("".join(clean(str(p)) + "\n" for p in [*problems, *warnings]))
         if not quiet:
-            n = len(problems)
+            n, w = len(problems), len(warnings)
+            also = f" ({w} warning{'s' * (w != 1)})" if w else ""
             output.message(
-                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}."
+                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}{also}."
                 if n
-                else f"OK: {', '.join(checked)} valid."
+                else f"OK: {', '.join(checked)} valid{also}."
             )
     raise typer.Exit(EXIT_DATA if problems else EXIT_FOUND)
 
@@ -506,7 +515,8 @@ def ask(
     question: Annotated[
         list[str],
         typer.Argument(
-            help="A question in your own words, e.g. why do i feel low after quitting.",
+            help="A question in your own words, e.g. why do i feel low after quitting; "
+            "- reads it from standard input.",
             show_default=False,
             metavar="QUESTION...",
         ),
@@ -519,14 +529,16 @@ def ask(
     quiet: QuietOpt = False,
 ) -> None:
     """Answer a plain question: the best fact first, with its sources."""
-    from . import search
+    from .search import engine
     from .views import ask_view
 
+    if question == ["-"]:  # the question from standard input
+        question = [sys.stdin.read()] if sys.stdin else []
     text = _name(question, "QUESTION", json_)
     assert text is not None
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: ask_view(kb, search.ask(kb, text)),
+        lambda kb: ask_view(kb, engine.ask(kb, text)),
     )
 
 
@@ -561,7 +573,7 @@ def search_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Search everything: topics, facts, lists, terms, help lines and references."""
-    from . import search
+    from .search import engine
     from .views import search_view
 
     text = _name(query, "QUERY", json_)
@@ -575,7 +587,7 @@ def search_cmd(
         )
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: search_view(kb, search.search(kb, text, kinds=kind or None, limit=limit)),
+        lambda kb: search_view(kb, engine.search(kb, text, kinds=kind or None, limit=limit)),
     )
 
 

@@ -15,6 +15,9 @@ from . import records
 #: Concerns that make a page show crisis help: nothing hides those resources.
 CRISIS_CONCERNS = frozenset({"depression", "suicide", "overdose"})
 CONCERNS = ("substance-use", "depression", "suicide", "overdose")
+#: Concerns from the most to the least urgent: help for the most urgent concern a page shares
+#: with a resource comes first (911 in an overdose, 988 for suicide).
+URGENCY = ("overdose", "suicide", "depression", "substance-use")
 
 T = TypeVar("T")
 
@@ -168,6 +171,12 @@ class SignList(Record):
     concerns: tuple[str, ...] = ()
     search_words: tuple[str, ...] = ()
     checks: tuple[CiteCheck, ...] = ()
+    #: True for steps to take in order (printed numbered), False for signs (a checklist).
+    ordered: bool = False
+
+    @property
+    def marker(self) -> str:
+        return "number" if self.ordered else "check"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignList:
@@ -181,6 +190,7 @@ class SignList(Record):
             concerns=tuple(d.get("concerns", ())),
             search_words=tuple(d.get("search_words", ())),
             checks=_checks(d),
+            ordered=bool(d.get("ordered", False)),
         )
 
 
@@ -301,6 +311,8 @@ class Resource(Record):
     #: The id of the local pack that added this resource; None for shipped ones.
     pack: str | None = None
     checks: tuple[CiteCheck, ...] = ()
+    #: A shipped crisis line (``protected: true`` in the data): no pack can replace it.
+    protected: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -323,6 +335,7 @@ class Resource(Record):
             address=d.get("address"),
             pack=d.get("pack"),
             checks=_checks(d),
+            protected=bool(d.get("protected", False)),
         )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound
 from .model import (
+    URGENCY,
     Bundle,
     DrugClass,
     Interaction,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from .schema import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
-FORMAT = 4
+FORMAT = 5
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -79,7 +80,7 @@ def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) ->
     conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?,?)", compiled.names)
     build_index(conn, compiled)
-    meta = {**meta, "sources": compiled.sources, "format": FORMAT}
+    meta = {**meta, "sources": compiled.sources, "overrides": compiled.overrides, "format": FORMAT}
     conn.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v)) for k, v in meta.items()))
     conn.commit()
 
@@ -133,6 +134,12 @@ class KnowledgeBase:
     @property
     def sources(self) -> list[Source]:
         return [Source.from_dict(s) for s in self._meta["sources"]]
+
+    @property
+    def overrides(self) -> list[dict[str, Any]]:
+        """Every shipped entry a pack replaced (kind, id, file, line, pack, replaces)."""
+        found = self._meta.get("overrides") or []
+        return [o for o in found if isinstance(o, dict)]
 
     @property
     def bundle(self) -> Bundle:
@@ -291,11 +298,13 @@ class KnowledgeBase:
         return None
 
     def resources(self, concerns: Sequence[str] | None = None) -> list[Resource]:
-        """Help resources, shipped first then local; only those sharing a concern, if given."""
+        """Help resources, shipped first then local; only those sharing a concern, if given,
+        ordered by the most urgent concern each shares (see ``URGENCY``), then data order."""
         out = [Resource.from_dict(r) for r in self._all("resource")]
         if concerns is not None:
             wanted = set(concerns)
             out = [r for r in out if wanted.intersection(r.concerns)]
+            out.sort(key=lambda r: min(URGENCY.index(c) for c in wanted.intersection(r.concerns)))
         return out
 
 

@@ -8,8 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from . import output
 from ._version import __version__
-from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, Substance, Topic
+from .model import (
+    CRISIS_CONCERNS,
+    DrugClass,
+    Fact,
+    Interaction,
+    Resource,
+    SignList,
+    Substance,
+    Topic,
+)
 from .records import Record, field
 from .render.doc import (
     Bullets,
@@ -42,6 +52,9 @@ class View(Record, frozen=False):
     code: int = 0
     #: Notices for stderr (shown unless --quiet); the important part last.
     notices: list[str] = field(default_factory=list)
+    #: What plain output (piped, --plain) prints instead of ``doc``: one record per line, fields
+    #: split by a tab, so ``cut -f1`` works (README, "Output for scripts"). None: ``doc``.
+    rows: Doc | None = None
 
 
 class Citer:
@@ -260,6 +273,11 @@ def _merge_bullets(blocks: list[Any]) -> list[Any]:
     return out
 
 
+def list_bullets(sl: SignList) -> Bullets:
+    """A list's items: numbered when they are steps to take in order, else a checklist."""
+    return Bullets([[(i.text, "")] for i in sl.items], marker=sl.marker)
+
+
 def symptoms(kb: KnowledgeBase, name: str | None) -> View:
     if name is None:
         lists = kb.sign_lists()
@@ -270,20 +288,22 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
         doc = Doc().add(
             Title("Sign and symptom lists", "Show one with: heroinfacts symptoms LIST"), table
         )
-        return View(
-            doc, {"lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]}
-        )
+        rows = Doc().add(Rows([[s.id, s.title, str(len(s.items))] for s in lists]))
+        data: dict[str, Any] = {
+            "lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]
+        }
+        return View(doc, data, rows=rows)
     sl = kb.sign_list(name)
     citer = Citer()
     citer.mark(sl.cites)
     doc = Doc().add(Title(sl.title))
     if sl.intro:
         doc.add(Para([(sl.intro, "")]))
-    doc.add(Bullets([[(i.text, "")] for i in sl.items], marker="check"))
-    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     resources = crisis_resources(kb, sl.concerns)
-    if resources:
+    if resources:  # crisis help before the list: someone in danger reads the top first
         doc.add(help_callout(resources))
+    doc.add(list_bullets(sl))
+    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     doc.add(citer.block(kb), footer(kb))
     data = {
         "list": sl.to_dict(),
@@ -298,7 +318,8 @@ def define(kb: KnowledgeBase, name: str | None) -> View:
         terms = kb.terms()
         table = Table(["term", "id"], [[[(t.term, "bold")], [(t.id, "cmd")]] for t in terms])
         doc = Doc().add(Title("Glossary", "Define one with: heroinfacts define TERM"), table)
-        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]})
+        rows = Doc().add(Rows([[t.id, t.term] for t in terms]))
+        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]}, rows=rows)
     term = kb.term(name)
     citer = Citer()
     doc = Doc().add(Title(term.term), Para(citer.line(term.definition, term.cites)))
@@ -494,6 +515,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
             for s in kb.sources
         ],
         ("Packs from", info["packs_from"]),
+        *[("Replaced", line) for line in output.override_lines(kb.overrides)],
         ("Config file", info["config"]),
         ("Cache", info["cache"]),
     ]
@@ -514,6 +536,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
         "disclaimer": b.disclaimer,
         "sources": [s.to_dict() for s in kb.sources],
         "packs": [s.to_dict() for s in kb.sources if not s.shipped],
+        "overrides": kb.overrides,
         **info,
     }
     return View(doc, data)
@@ -606,12 +629,14 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         block, entry = interaction_block(kb, inter, citer)
         doc.add(block)
         mix_data.append(entry)
+    if result.message and resources:  # no dosing advice: said under the help lines
+        doc.add(Para([(result.message, "bold")]))
     facts = [h for h in hits if h.kind != "resource"]
     if facts:
         best, more = facts[0], facts[1:5]
         if best.kind == "list":  # a sign or symptom list answers: show it as a checklist
             sl = kb.sign_list(best.id)
-            doc.add(Title(sl.title), Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+            doc.add(Title(sl.title), list_bullets(sl))
             doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
             source = f"heroinfacts symptoms {sl.id}"
         else:
@@ -632,4 +657,19 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         "resources": [r.to_dict() for r in resources],
         "interactions": mix_data,
     }
-    return View(doc, data, code=0 if hits or mixes else 1, notices=_notices(result))
+    answered = result.answered or bool(mixes)
+    return View(doc, data, code=0 if answered else 1, notices=_ask_notices(result, answered))
+
+
+def _ask_notices(result: Any, answered: bool) -> list[str]:
+    """As :func:`_notices`, but an unanswered question says so and names topics to read."""
+    notes = [n for n in (result.notice,) if n]
+    if result.corrected:
+        notes.append(f"Showing results for: {result.corrected}")
+    if not answered and not any(h.kind == "resource" for h in result.results):
+        lines = [result.message or "heroinfacts has nothing on that."]
+        if result.suggestions:
+            read = ", ".join(f"heroinfacts show {t}" for t in result.suggestions)
+            lines.append(f"You could read: {read}")
+        notes.append("\n".join(lines))
+    return notes
