@@ -347,7 +347,8 @@ def _subject(
         rec = _record(conn, entry.kind, entry.id)
         if rec is None:
             continue
-        names = [str(rec.get("title", "")), *map(str, rec.get("aliases", [])), _id_words(entry.id)]
+        words = [*rec.get("aliases", []), *rec.get("search_words", [])]
+        names = [str(rec.get("title", "")), *map(str, words), _id_words(entry.id)]
         said = [x for x in map(want.named, names) if x is not None]
         in_names = want.covered(said)
         want.named_any = [a or b for a, b in zip(want.named_any, in_names, strict=True)]
