@@ -938,6 +938,45 @@ def _finish(
     return record
 
 
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+
+
+def _bare(address: str) -> str:
+    low = address.lower().strip().rstrip("/")
+    for prefix in ("https://", "http://", "mailto:", "www."):
+        low = low.removeprefix(prefix)
+    return low
+
+
+def contact_problem(contact: dict[str, Any]) -> str | None:
+    """What is printed must be what is dialled: a number to call, text or TTY is digits (with
+    spaces, dashes, parentheses and a leading +), and its label, if any, has the same digits in
+    the same order (``1-800-662-HELP (4357)`` for ``1-800-662-4357``); the label of an address
+    is a part of it. None when the contact is right."""
+    value, label = contact["value"], contact.get("label")
+    if contact["kind"] in _DIALLED:
+        if not PHONE_RE.match(value) or len(_digits(value)) < 3:
+            return (
+                f"value {value!r} is not a phone number: write digits, with spaces, dashes, "
+                "parentheses or a leading + if you like, and put words in `label`"
+            )
+        if label is not None and _digits(label) != _digits(value):
+            return (
+                f"label {label!r} shows other digits than the value {value!r} that is dialled: "
+                "a label may only format its value, such as 1-800-662-HELP (4357)"
+            )
+    elif (
+        label is not None
+        and contact["kind"] in ("web", "email", "chat")
+        and _bare(label) not in _bare(value)
+    ):
+        return (
+            f"label {label!r} is not the address {value!r} it opens: a label may only "
+            "shorten its value"
+        )
+    return None
+
+
 def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipped: bool) -> bool:
     """Split ``record["cites"]`` (as written) into reference ids (``cites``) and the check
     records of those that have one (``checks``, in the same order); False when a cite is
@@ -991,43 +1030,6 @@ def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> No
                 f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
                 'true synonym (shown as "Also called") or a search word, not both',
             )
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
-
-
-def _bare(address: str) -> str:
-    low = address.lower().strip().rstrip("/")
-    for prefix in ("https://", "http://", "mailto:", "www."):
-        low = low.removeprefix(prefix)
-    return low
-
-
-def contact_problem(contact: dict[str, Any]) -> str | None:
-    """What is printed must be what is dialled: a number to call, text or TTY is digits (with
-    spaces, dashes, parentheses and a leading +), and its label, if any, has the same digits in
-    the same order (``1-800-662-HELP (4357)`` for ``1-800-662-4357``); the label of an address
-    is a part of it. None when the contact is right."""
-    value, label = contact["value"], contact.get("label")
-    if contact["kind"] in _DIALLED:
-        if not PHONE_RE.match(value) or len(_digits(value)) < 3:
-            return (
-                f"value {value!r} is not a phone number: write digits, with spaces, dashes, "
-                "parentheses or a leading + if you like, and put words in `label`"
-            )
-        if label is not None and _digits(label) != _digits(value):
-            return (
-                f"label {label!r} shows other digits than the value {value!r} that is dialled: "
-                "a label may only format its value, such as 1-800-662-HELP (4357)"
-            )
-    elif (
-        label is not None
-        and contact["kind"] in ("web", "email", "chat")
-        and _bare(label) not in _bare(value)
-    ):
-        return (
-            f"label {label!r} is not the address {value!r} it opens: a label may only "
-            "shorten its value"
-        )
-    return None
 
 
 def _raw_cites(entry: Any) -> list[str]:
