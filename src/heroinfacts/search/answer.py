@@ -466,9 +466,16 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     rest = [f for f in facts if f.id not in taken]
     if subject and subject.found == n and first and first.topic:
         # a question that names its subject whole: the rest of that topic supports it first
-        rest = [f for f in rest if f.topic == first.topic] + [
-            f for f in rest if f.topic != first.topic
-        ]
+        # (read from the topic itself: the pool may hold only some of its facts)
+        rec = _record(conn, "topic", first.topic) if subject.entry.kind == "topic" else None
+        own = [h for h, _ in _topic_answers(rec, want, first.score)] if rec else []
+        own = [h for h in own if h.id not in taken]
+        own_ids = {h.id for h in own}
+        rest = (
+            own
+            + [f for f in rest if f.topic == first.topic and f.id not in own_ids]
+            + [f for f in rest if f.topic != first.topic]
+        )
     ordered = [*head, *rest]
     # bm25's best, before the answer was chosen (a term answers only by its name, in _subject)
     raw = best if best is None or best.kind != "term" else None
