@@ -176,7 +176,7 @@ ASK_KINDS = ("topic", "list", "fact", "item", "term", "interaction")
 #: The kinds that can be an answer as they are (a topic or list answers through _subject).
 ANSWER_KINDS = frozenset(("fact", "item", "term", "interaction"))
 GENERIC_MIN_FACTS = 6  # facts found before a concept most of them say counts as generic
-ASK_POOL = 40  # rows ranked per question by ask
+ASK_POOL = 60  # rows ranked per question by ask
 ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
 ASK_TOPIC_FACTS = 50
 #: The share of a question's specific concepts that nothing found may leave unsaid before ask
@@ -229,7 +229,7 @@ def _list_crisis(conn: sqlite3.Connection, rid: str) -> list[str]:
 
 def _list_hit(rec: dict[str, Any], score: float) -> Hit:
     """A list as an answer: its title, then its items, as one line."""
-    items = [str(i.get("text", "")).strip() for i in rec.get("items", [])]
+    items = [str(i.get("text", "")).strip().rstrip(".") for i in rec.get("items", [])]
     items = [i[0].lower() + i[1:] if len(i) > 1 and i[1].islower() else i for i in items if i]
     title = str(rec.get("title", ""))
     text = f"{title}: {'; '.join(items)}." if items else str(rec.get("intro") or title)
@@ -469,11 +469,10 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
         # (read from the topic itself: the pool may hold only some of its facts)
         rec = _record(conn, "topic", first.topic) if subject.entry.kind == "topic" else None
         own = [h for h, _ in _topic_answers(rec, want, first.score)] if rec else []
-        own = [h for h in own if h.id not in taken]
-        own_ids = {h.id for h in own}
+        found_ids = {f.id for f in rest if f.topic == first.topic}
         rest = (
-            own
-            + [f for f in rest if f.topic == first.topic and f.id not in own_ids]
+            [f for f in rest if f.topic == first.topic]  # those the search found, in its order
+            + [h for h in own if h.id not in taken and h.id not in found_ids]
             + [f for f in rest if f.topic != first.topic]
         )
     ordered = [*head, *rest]
