@@ -187,7 +187,8 @@ def show_view(view: View, mode: Mode) -> None:
     if mode.json:
         emit_json(view.data)
     else:
-        write(render_doc(view.doc, mode))
+        doc = view.doc if view.rows is None or mode.rich else view.rows
+        write(render_doc(doc, mode))
     if not mode.quiet:
         for note in view.notices:
             message(note)

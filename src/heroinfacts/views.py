@@ -52,6 +52,9 @@ class View(Record, frozen=False):
     code: int = 0
     #: Notices for stderr (shown unless --quiet); the important part last.
     notices: list[str] = field(default_factory=list)
+    #: What plain output (piped, --plain) prints instead of ``doc``: one record per line, fields
+    #: split by a tab, so ``cut -f1`` works (README, "Output for scripts"). None: ``doc``.
+    rows: Doc | None = None
 
 
 class Citer:
@@ -285,9 +288,11 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
         doc = Doc().add(
             Title("Sign and symptom lists", "Show one with: heroinfacts symptoms LIST"), table
         )
-        return View(
-            doc, {"lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]}
-        )
+        rows = Doc().add(Rows([[s.id, s.title, str(len(s.items))] for s in lists]))
+        data: dict[str, Any] = {
+            "lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]
+        }
+        return View(doc, data, rows=rows)
     sl = kb.sign_list(name)
     citer = Citer()
     citer.mark(sl.cites)
@@ -313,7 +318,8 @@ def define(kb: KnowledgeBase, name: str | None) -> View:
         terms = kb.terms()
         table = Table(["term", "id"], [[[(t.term, "bold")], [(t.id, "cmd")]] for t in terms])
         doc = Doc().add(Title("Glossary", "Define one with: heroinfacts define TERM"), table)
-        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]})
+        rows = Doc().add(Rows([[t.id, t.term] for t in terms]))
+        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]}, rows=rows)
     term = kb.term(name)
     citer = Citer()
     doc = Doc().add(Title(term.term), Para(citer.line(term.definition, term.cites)))
