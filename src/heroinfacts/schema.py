@@ -442,6 +442,7 @@ class _Checker:
         self.raw_problems: list[tuple[int, tuple[str | int, ...], str, int | None]] = []
         self._lines: dict[int, dict[tuple[str | int, ...], int]] = {}
         self._roots: dict[int, Any] = {}  # composed once per file, only when a problem needs it
+        self._index: dict[int, dict[Any, Any]] = {}  # mapping node -> its keys (see line_in)
 
     def problem(self, loc: Loc, message: str) -> None:
         self.raw_problems.append((loc[0], loc[1], message, None))
@@ -451,7 +452,7 @@ class _Checker:
         if loc[1] not in cache:
             if loc[0] not in self._roots:
                 self._roots[loc[0]] = yamlio.compose(self.files[loc[0]].raw)
-            cache[loc[1]] = yamlio.line_in(self._roots[loc[0]], loc[1])
+            cache[loc[1]] = yamlio.line_in(self._roots[loc[0]], loc[1], self._index)
         return cache[loc[1]]
 
     def where(self, loc: Loc) -> str:
