@@ -177,6 +177,22 @@ def _str(v: Any) -> str:
     return s
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _line(v: Any) -> str:
+    """Text for a one-line field (a title, a name, a label, a number): no tab, line break or
+    other control character, which would forge columns or lines in piped output."""
+    s = _str(v)
+    bad = _NOT_ONE_LINE.search(s)
+    if bad:
+        raise _Invalid(
+            f"holds {_label(bad.group())} (a tab, line break or control character): "
+            "keep it to one line of plain text"
+        )
+    return s
+
+
 def _id(v: Any) -> str:
     s = _str(v)
     if not ID_RE.match(s):
@@ -291,7 +307,7 @@ def _kind(v: Any) -> str:
     )
 
 
-_STRS = _list_of(_str)
+_STRS = _list_of(_line)
 _IDS = _list_of(_id)
 #: A cite is a mapping with its check record, except the source article, cited bare.
 _CITES = _list_of(lambda x: x, nonempty=True)  # each cite checked by _read_cites
@@ -328,7 +344,7 @@ SECTIONS: dict[str, Spec] = {
     "references": COMMON
     | {
         "type": (_enum(*sorted(CSL_TYPES)), True),
-        "title": (_str, True),
+        "title": (_line, True),
         "author": (_list_of(_author), False),
         "editor": (_list_of(_author), False),
         "issued": (_csl_date, False),
@@ -336,10 +352,10 @@ SECTIONS: dict[str, Spec] = {
         "custom": (_dict, False),
     }
     | {k: (_str, False) for k in CSL_TEXT},
-    "severities": COMMON | {"label": (_str, True), "definition": (_str, True)},
-    "classes": COMMON | {"name": (_str, True)} | _NAMES,
+    "severities": COMMON | {"label": (_line, True), "definition": (_str, True)},
+    "classes": COMMON | {"name": (_line, True)} | _NAMES,
     "substances": COMMON
-    | {"name": (_str, True)}
+    | {"name": (_line, True)}
     | _NAMES
     | {
         "classes": (_list_of(_id, nonempty=True), True),
@@ -354,7 +370,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "topics": COMMON
     | {
-        "title": (_str, True),
+        "title": (_line, True),
     }
     | _NAMES
     | {
@@ -365,7 +381,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "lists": COMMON
     | {
-        "title": (_str, True),
+        "title": (_line, True),
     }
     | _NAMES
     | {
@@ -377,7 +393,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "glossary": COMMON
     | {
-        "term": (_str, True),
+        "term": (_line, True),
     }
     | _NAMES
     | {
@@ -386,8 +402,8 @@ SECTIONS: dict[str, Spec] = {
     },
     "resources": COMMON
     | {
-        "name": (_str, True),
-        "region": (_str, True),
+        "name": (_line, True),
+        "region": (_line, True),
         "offers": (_str, True),
         "contacts": (_ENTRIES, True),
         "hours": (_str, False),
@@ -411,8 +427,8 @@ FACT: Spec = {
 ITEM: Spec = {"id": (_id, True), "text": (_str, True)}
 CONTACT: Spec = {
     "kind": (_enum(*CONTACT_KINDS), True),
-    "value": (_str, True),
-    "label": (_str, False),
+    "value": (_line, True),
+    "label": (_line, False),
 }
 PROPORTION: Spec = {"numerator": (_int, True), "denominator": (_int, True), "wording": (_str, True)}
 TOP_LEVEL = ("schema", "bundle", *SECTIONS)
