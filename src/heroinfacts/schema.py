@@ -208,6 +208,18 @@ def _date(v: Any) -> str:
     s = _str(v)
     if not DATE_RE.match(s):
         raise _Invalid(f"{s!r} is not a date: write YYYY-MM-DD")
+    try:
+        _dt.date.fromisoformat(s)
+    except ValueError as err:
+        raise _Invalid(f"{s!r} is not a real date ({err})") from None
+    return s
+
+
+def _past_date(v: Any) -> str:
+    """A date that has already come (a day's grace for time zones): a review or a check."""
+    s = _date(v)
+    if _dt.date.fromisoformat(s) > _dt.date.today() + _dt.timedelta(days=1):
+        raise _Invalid(f"{s!r} is in the future: give the day it was done")
     return s
 
 
@@ -265,8 +277,15 @@ def _csl_date(v: Any) -> dict[str, Any]:
             or not all(isinstance(x, int) and not isinstance(x, bool) for x in p)
         ):
             raise _Invalid("each date in date-parts is [year], [year, month] or [year, month, day]")
-        if (len(p) > 1 and not 1 <= p[1] <= 12) or (len(p) > 2 and not 1 <= p[2] <= 31):
+        if p[0] < 1 or (len(p) > 1 and not 1 <= p[1] <= 12):
             raise _Invalid(f"{_show(p)} is not a real date")
+        if len(p) > 2:
+            try:
+                _dt.date(p[0], p[1], p[2])
+            except (ValueError, OverflowError) as err:
+                raise _Invalid(f"{_show(p)} is not a real date ({err})") from None
+    if len(parts) == 2 and parts[1] < parts[0]:
+        raise _Invalid(f"the range {_show(parts)} ends before it starts")
     return _dict(v)
 
 
@@ -338,7 +357,7 @@ CITE: Spec = {
 _NAMES: Spec = {"aliases": (_STRS, False), "search_words": (_STRS, False)}
 
 BUNDLE: Spec = {k: (_str, True) for k in ("title", "language", "license", "disclaimer", "version")}
-BUNDLE |= {"id": (_id, True), "reviewed": (_date, True)}
+BUNDLE |= {"id": (_id, True), "reviewed": (_past_date, True)}
 COMMON: Spec = {"id": (_id, True), "override": (_bool, False)}
 SECTIONS: dict[str, Spec] = {
     "references": COMMON
@@ -411,7 +430,7 @@ SECTIONS: dict[str, Spec] = {
         "cost": (_str, False),
         "address": (_str, False),
         "concerns": (_CONCERNS, True),
-        "verified": (_date, True),
+        "verified": (_past_date, True),
         "cites": (_CITES, True),
         "protected": (_bool, False),
     },
@@ -549,6 +568,7 @@ def compile_sources(
     later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
     alias_adds: list[tuple[Loc, dict[str, Any]]] = []
     guards = _Guards(ck, out.records)
+    rejected_refs: set[str] = set()  # references refused above: their cites are not reported
 
     docs: list[Any] = []
     for fi, sf in enumerate(files):
@@ -604,6 +624,8 @@ def compile_sources(
                 cited.update(_raw_cites(raw_entry))
                 entry = ck.mapping(raw_entry, spec, loc, what)
                 if entry is None:
+                    if section == "references" and isinstance(raw_entry, dict):
+                        rejected_refs.add(str(raw_entry.get("id")))
                     continue
                 if section == "aliases":
                     alias_adds.append((loc, entry))
@@ -703,7 +725,7 @@ def compile_sources(
 
     refs = out.records["reference"]
     for loc, ref, what in cite_refs:
-        if ref not in refs:
+        if ref not in refs and ref not in rejected_refs:  # one mistake, one problem
             hint = _close(ref, refs)
             ck.problem(loc, f"{what} cites {ref!r}, which is not in `references`{hint}")
     for loc, kind, ident, message in later_checks:
