@@ -338,9 +338,6 @@ Spec = dict[str, tuple[Callable[[Any], Any], bool]]  # key -> (check, required)
 #: The reference cited bare, without a check record: the source article, which is where every
 #: claim was first read. Every other cite in the shipped data records how it was checked.
 BARE_CITE = "article"
-#: Whether the shipped data must give every cite but the article a check record (off only until
-#: the shipped data has been converted).
-REQUIRE_CHECKS = False
 #: How much of a claim the text read says.
 SUPPORTS = ("states", "partly")
 #: A cite's check record: which reference, the address of the copy read, the part of it read,
@@ -731,17 +728,26 @@ def compile_sources(
     for loc, kind, ident, message in later_checks:
         if ident not in out.records[kind]:
             ck.problem(loc, message + _close(ident, out.records[kind]))
-    for rid in refs:
-        if rid not in cited:
+    for rid, record in refs.items():
+        if rid not in cited and not _kept(record):
             ck.problem(
                 origin[("reference", rid)],
-                f"reference {rid!r} is not cited by anything: cite it or remove it",
+                f"reference {rid!r} is not cited by anything: cite it, remove it, or say "
+                "why it stays in `custom: {kept: ...}`",
             )
     _check_pairs(ck, out, origin)
     _build_names(ck, out, origin, alias_adds)
     if checking is not None:
         checking(1.0)
     return out, _resolve(ck)
+
+
+def _kept(ref: dict[str, Any]) -> bool:
+    """Whether a reference says why it stays though nothing cites it (``custom: {kept:
+    REASON}``): one the source article lists whose text says no claim made here, say."""
+    custom = ref.get("custom")
+    kept = custom.get("kept") if isinstance(custom, dict) else None
+    return isinstance(kept, str) and bool(kept.strip())
 
 
 #: Words that make a severity or an interaction note read as "safe" (docs/robustness.md).
@@ -1045,7 +1051,7 @@ def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipp
             )
             ok = False
             continue
-        if shipped and ref != BARE_CITE and REQUIRE_CHECKS:
+        if shipped and ref != BARE_CITE:
             ck.problem(
                 cloc,
                 f"{what} cites {ref!r} without a check record: write "

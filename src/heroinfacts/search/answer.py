@@ -176,7 +176,7 @@ ASK_KINDS = ("topic", "list", "fact", "item", "term", "interaction")
 #: The kinds that can be an answer as they are (a topic or list answers through _subject).
 ANSWER_KINDS = frozenset(("fact", "item", "term", "interaction"))
 GENERIC_MIN_FACTS = 6  # facts found before a concept most of them say counts as generic
-ASK_POOL = 40  # rows ranked per question by ask
+ASK_POOL = 60  # rows ranked per question by ask
 ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
 ASK_TOPIC_FACTS = 50
 #: The share of a question's specific concepts that nothing found may leave unsaid before ask
@@ -229,7 +229,7 @@ def _list_crisis(conn: sqlite3.Connection, rid: str) -> list[str]:
 
 def _list_hit(rec: dict[str, Any], score: float) -> Hit:
     """A list as an answer: its title, then its items, as one line."""
-    items = [str(i.get("text", "")).strip() for i in rec.get("items", [])]
+    items = [str(i.get("text", "")).strip().rstrip(".") for i in rec.get("items", [])]
     items = [i[0].lower() + i[1:] if len(i) > 1 and i[1].islower() else i for i in items if i]
     title = str(rec.get("title", ""))
     text = f"{title}: {'; '.join(items)}." if items else str(rec.get("intro") or title)
@@ -347,7 +347,8 @@ def _subject(
         rec = _record(conn, entry.kind, entry.id)
         if rec is None:
             continue
-        names = [str(rec.get("title", "")), *map(str, rec.get("aliases", [])), _id_words(entry.id)]
+        words = [*rec.get("aliases", []), *rec.get("search_words", [])]
+        names = [str(rec.get("title", "")), *map(str, words), _id_words(entry.id)]
         said = [x for x in map(want.named, names) if x is not None]
         in_names = want.covered(said)
         want.named_any = [a or b for a, b in zip(want.named_any, in_names, strict=True)]
@@ -466,9 +467,15 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     rest = [f for f in facts if f.id not in taken]
     if subject and subject.found == n and first and first.topic:
         # a question that names its subject whole: the rest of that topic supports it first
-        rest = [f for f in rest if f.topic == first.topic] + [
-            f for f in rest if f.topic != first.topic
-        ]
+        # (read from the topic itself: the pool may hold only some of its facts)
+        rec = _record(conn, "topic", first.topic) if subject.entry.kind == "topic" else None
+        own = [h for h, _ in _topic_answers(rec, want, first.score)] if rec else []
+        found_ids = {f.id for f in rest if f.topic == first.topic}
+        rest = (
+            [f for f in rest if f.topic == first.topic]  # those the search found, in its order
+            + [h for h in own if h.id not in taken and h.id not in found_ids]
+            + [f for f in rest if f.topic != first.topic]
+        )
     ordered = [*head, *rest]
     # bm25's best, before the answer was chosen (a term answers only by its name, in _subject)
     raw = best if best is None or best.kind != "term" else None
