@@ -7,18 +7,22 @@ The public API::
     kb.topic("going on the nod").facts      # lookups by id or alias
     heroinfacts.validate("my-pack.yaml")    # [] or a list of Problem(file, line, message)
 
-Imports stay lazy so that ``import heroinfacts`` is cheap.
+Imports stay lazy so that ``import heroinfacts`` is cheap: it imports only ``os``, as the
+stored-output reader that runs first needs (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from ._version import __version__
 
+#: ``typing`` (with ``re``) costs ~8 ms at every start; type checkers read this name as
+#: ``typing.TYPE_CHECKING``.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from .errors import Problem
     from .store import KnowledgeBase
 
