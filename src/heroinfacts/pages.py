@@ -126,7 +126,7 @@ def _key(args: Sequence[str]) -> bytes:
 def path_for(args: Sequence[str]) -> str | None:
     """The file of the stored output for this command line, in this environment."""
     where = directory()
-    if where is None:
+    if where is None or "-" in args:  # "-": the input comes from stdin, not the command line
         return None
     try:
         key = _key(args)

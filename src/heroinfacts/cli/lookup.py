@@ -135,7 +135,8 @@ def refs(p: Params) -> int:
 
         def build(kb: KnowledgeBase, mode: output.Mode) -> View | str:
             chosen, heading = views.refs(kb, one, topic)
-            view = views.refs_view(kb, chosen, heading)
+            checks = views.topic_checks(kb.topic(topic)) if topic is not None else None
+            view = views.refs_view(kb, chosen, heading, checks)
             if fmt == "apa" or mode.json:
                 return view
             from .. import citations
@@ -185,19 +186,23 @@ def about(p: Params) -> int:
 
 
 def ask(p: Params) -> int:
-    from .. import search, views
+    from .. import views
+    from ..search import engine
 
     def make() -> Maker:
-        text = name(p["question"], "QUESTION")
+        question = p["question"]
+        if question == ["-"]:  # the question from standard input
+            question = [sys.stdin.read()] if sys.stdin else []
+        text = name(question, "QUESTION")
         assert text is not None
-        return lambda kb, mode: views.ask_view(kb, search.ask(kb, text))
+        return lambda kb, mode: views.ask_view(kb, engine.ask(kb, text))
 
     return answer(p, make)
 
 
 def search(p: Params) -> int:
-    from .. import search as engine
     from .. import views
+    from ..search import engine
 
     def make() -> Maker:
         text = name(p["query"], "QUERY")
@@ -216,7 +221,10 @@ def search(p: Params) -> int:
 
 # --- the program itself -------------------------------------------------------------------------
 
-DISCLAIMER = "Information, not medical advice. In a crisis in the US, call or text 988."
+DISCLAIMER = (
+    "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+    "In a suicidal or mental-health crisis, call or text 988."
+)
 
 
 def welcome(p: Params) -> int:

@@ -236,7 +236,8 @@ COMMANDS: tuple[Command, ...] = (
             Argument(
                 "question",
                 "QUESTION...",
-                "A question in your own words, e.g. why do i feel low after quitting.",
+                "A question in your own words, e.g. why do i feel low after quitting; "
+                "- reads it from standard input.",
             ),
         ),
     ),
