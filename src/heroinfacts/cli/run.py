@@ -20,8 +20,9 @@ def execute(command: Command, params: Params) -> int:
 
 
 def data_paths(params: Params) -> list[str] | None:
-    """The files a lookup's output depends on: the shipped data, the packs in force and, when
-    the packs come from it, the config file. None when they cannot all be named."""
+    """The files a lookup's output depends on: the shipped data (and its recorded checksum, for
+    ``verify``), the packs in force and, when the packs come from it, the config file. None
+    when they cannot all be named."""
     from ..errors import HeroinfactsError
     from ..sources import config_path, configured_packs, shipped
 
@@ -34,4 +35,4 @@ def data_paths(params: Params) -> list[str] | None:
     if data is None:  # inside a zipapp: its identity is a hash, not stat data
         return None
     packs = [os.path.expanduser(p) for p in packs]
-    return [data, *packs, *([config] if origin in ("config", "none") else [])]
+    return [data, data + ".sha256", *packs, *([config] if origin in ("config", "none") else [])]

@@ -314,7 +314,6 @@ COMMANDS: tuple[Command, ...] = (
         (),
         (JSON, QUIET),
         "outreach:verify",
-        stored=False,
     ),
 )
 
