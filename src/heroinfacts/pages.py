@@ -56,16 +56,24 @@ argv: list[str] | None = None
 
 
 def _sha256(data: bytes) -> bytes:
-    """SHA-256 from CPython's own module: ``hashlib`` loads OpenSSL, 2-4 ms."""
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        try:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:
-            from hashlib import sha256  # type: ignore[no-redef,unused-ignore]
-    digest: bytes = sha256(data).hexdigest().encode("ascii")
+    """SHA-256 (hex) from CPython's own module: ``hashlib`` loads OpenSSL, 2-4 ms."""
+    if not _SHA256:
+        for name in ("_sha2",) if sys.version_info >= (3, 12) else ("_sha256",):
+            try:
+                _SHA256.append(__import__(name).sha256)
+                break
+            except (ImportError, AttributeError):
+                continue
+        else:
+            import hashlib
+
+            _SHA256.append(hashlib.sha256)
+    digest: bytes = _SHA256[0](data).hexdigest().encode("ascii")
     return digest
+
+
+#: The constructor found by the first call (a failed import searches the path every time).
+_SHA256: list[Any] = []
 
 
 def directory() -> str | None:
