@@ -23,8 +23,8 @@ from cli_support import invoke as cli
 
 import heroinfacts
 from heroinfacts import handout
-from heroinfacts.render import markdown, svg
-from heroinfacts.render.doc import Callout, Doc, Para
+from heroinfacts.render import markdown, plain, svg
+from heroinfacts.render.doc import Callout, Doc, IconArray, Para, figures
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example-county-outreach.yaml"
@@ -194,8 +194,36 @@ def test_html_icon_array_beside_its_sentence(tmp_path: Path) -> None:
     fact = page.index("Nearly half of the people who are addicted to heroin also have depression.")
     pic = page.index('<figure class="icons"><svg class="icon-array" role="img"')
     assert 0 < pic - fact < 400, "the picture follows its sentence"
-    assert 'aria-label="nearly 1 in 2: 1 of 2 figures filled in"' in page
+    assert 'aria-label="nearly 1 in 2: 5 of 10 figures filled in"' in page
     assert "<title id=" in page and "<figcaption>nearly 1 in 2</figcaption>" in page
+
+
+@pytest.mark.parametrize(
+    ("given", "drawn"),
+    [((1, 2), (5, 10)), ((1, 4), (5, 20)), ((3, 10), (3, 10)), ((2, 5), (4, 10)),
+     ((1, 3), (1, 3)), ((7, 100), (7, 100))],
+)  # fmt: skip
+def test_icon_arrays_draw_10_or_20_figures(given: tuple[int, int], drawn: tuple[int, int]) -> None:
+    """ "nearly 1 in 2" as 5 of 10 figures and "1 in 4" as 5 of 20, so each reads as a part of a
+    crowd; a proportion that does not come out whole is drawn as given."""
+    block = IconArray(*given, "x")
+    assert block.figures == drawn
+    filled, total = drawn
+    text = plain.render(Doc([block]), width=200).strip()
+    assert text == "●" * filled + "○" * (total - filled) + "  x"
+
+
+def test_data_proportions_are_drawn_from_the_data(tmp_path: Path) -> None:
+    kb = heroinfacts.load()
+    props = [f.proportion for t in kb.topics() for f in t.facts if f.proportion]
+    assert props, "the data has proportions"
+    for p in props:
+        filled, total = figures(p.numerator, p.denominator)
+        assert total in (10, 20) and filled * p.denominator == p.numerator * total, p
+    text = cli("show", "heroin-and-depression", "--plain", code=0).stdout
+    p = next(f.proportion for f in kb.topic("heroin-and-depression").facts if f.proportion)
+    filled, total = figures(p.numerator, p.denominator)
+    assert "●" * filled + "○" * (total - filled) + "  " + p.wording in text
 
 
 @pytest.mark.parametrize(
@@ -450,35 +478,184 @@ def print_pdfs(browser: str, pages: dict[str, Path], work: Path) -> Printed:
     return results
 
 
-def test_html_handout_prints_on_one_or_two_pages_without_network(tmp_path: Path) -> None:
+def tool(name: str, package: str) -> str:
+    """A command-line tool the print tests need; a failure (never a skip) when it is missing."""
+    found = shutil.which(name)
+    if found:
+        return found
+    pytest.fail(
+        f"`{name}` is needed for the handout print tests and was not found. Install it, e.g. "
+        f"`apt-get install {package}` (Debian/Ubuntu; .ci/run does this), then run the tests "
+        "again.",
+        pytrace=False,
+    )
+
+
+#: Text at a known size in the handout's body font: how tall a word's box is per point.
+CALIBRATION = (
+    "<!DOCTYPE html><html><head><style>@page { margin: 10mm; } p { margin: 0; font: 10pt/1 "
+    '"Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif; }</style></head>'
+    "<body><p>Calibration Text</p></body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Printed]:
+    """Two topics and a local pack (about the most a handout is meant to hold) and one topic,
+    printed by Chromium on Letter and A4 paper; with a control page that does load things and a
+    calibration page. (work directory, results by name)."""
     browser = chromium()
-    # Two topics and a local pack: about the most a handout is meant to hold.
-    out, _ = make(tmp_path, "handout.html", "heroin-and-depression", "overdose")
-    page = out.read_text(encoding="utf-8")
-    assert_self_contained(page)
+    work = tmp_path_factory.mktemp("print")
     pages: dict[str, Path] = {}
-    for paper in ("letter", "A4"):
-        variant = tmp_path / f"handout-{paper}.html"
-        variant.write_text(page.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1))
-        pages[paper] = variant
+    for name, topics in (("two", ["heroin-and-depression", "overdose"]), ("one", ["depression"])):
+        out, _ = make(work, f"{name}.html", *topics)
+        page = out.read_text(encoding="utf-8")
+        assert_self_contained(page)
+        for paper in ("letter", "A4"):
+            variant = work / f"{name}-{paper}.html"
+            variant.write_text(page.replace("<style>", f"<style>@page {{ size: {paper}; }}", 1))
+            pages[f"{name}-{paper}"] = variant
     # The control: a page that does load things, to show the request check can see them.
-    control = tmp_path / "control.html"
+    control = work / "control.html"
     control.write_text(
         '<!DOCTYPE html><html><head><link rel="stylesheet" href="http://fonts.invalid/a.css">'
         '</head><body><img src="https://images.invalid/x.png"><p>x</p></body></html>',
         encoding="utf-8",
     )
     pages["control"] = control
-    results = print_pdfs(browser, pages, tmp_path)
-    for name, (pdf, requests, err) in results.items():
-        if name == "control":
-            assert "http://fonts.invalid/a.css" in requests, (requests, err[-2000:])
-            assert "https://images.invalid/x.png" in requests
-            continue
+    calibration = work / "calibration.html"
+    calibration.write_text(CALIBRATION, encoding="utf-8")
+    pages["calibration"] = calibration
+    return work, print_pdfs(browser, pages, work)
+
+
+PRINTED_HANDOUTS = ["two-letter", "two-A4", "one-letter", "one-A4"]
+
+
+def test_html_handout_prints_on_one_or_two_pages_without_network(
+    printed: tuple[Path, Printed],
+) -> None:
+    _, results = printed
+    pdf, requests, err = results["control"]
+    assert "http://fonts.invalid/a.css" in requests, (requests, err[-2000:])
+    assert "https://images.invalid/x.png" in requests
+    for name in PRINTED_HANDOUTS:
+        pdf, requests, err = results[name]
         assert pdf.startswith(b"%PDF"), name
-        pages_printed = page_count(pdf)
-        assert 1 <= pages_printed <= 2, f"{name}: {pages_printed} pages"
+        expected = 2 if name.startswith("two") else 1
+        assert page_count(pdf) == expected, f"{name}: {page_count(pdf)} pages, not {expected}"
         assert requests == [], f"{name}: the page made network requests: {requests}"
+
+
+Word = tuple[str, float]  # (text, font size in points)
+
+
+def pdf_lines(pdf: Path, per_point: float) -> list[list[Word]]:
+    """The printed lines of ``pdf`` as words with their font size, from poppler's word boxes."""
+    import xml.etree.ElementTree as ET
+
+    xml = subprocess.run(
+        [tool("pdftotext", "poppler-utils"), "-bbox-layout", str(pdf), "-"],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    ns = "{http://www.w3.org/1999/xhtml}"
+    root = ET.fromstring(xml)
+    return [
+        [
+            (w.text or "", (float(w.get("yMax", 0)) - float(w.get("yMin", 0))) / per_point)
+            for w in line.iter(f"{ns}word")
+        ]
+        for line in root.iter(f"{ns}line")
+    ]
+
+
+def test_printed_type_sizes(printed: tuple[Path, Printed]) -> None:
+    """Facts and crisis lines at 11 pt or more; nothing (references, QR captions) under 8 pt."""
+    work, _ = printed
+    calib = pdf_lines(work / "calibration.pdf", 1.0)
+    per_point = max(size for line in calib for _, size in line) / 10  # box height of 1 pt
+    kb = heroinfacts.load([EXAMPLE])
+    topics = [kb.topic(t) for t in ("heroin-and-depression", "overdose", "depression")]
+    body_text = [words(f.text) for t in topics for f in t.facts]
+    body_text += [words(t.summary) for t in topics]
+    cite = re.compile(r"^(\[[\d,]+\])+$")
+    for name in PRINTED_HANDOUTS:
+        lines = pdf_lines(work / f"{name}.pdf", per_point)
+        sizes = [size for line in lines for _, size in line]
+        assert min(sizes) >= 7.9, f"{name}: text at {min(sizes):.1f} pt"
+        body = 0
+        for line in lines:
+            shown = [(t, s) for t, s in line if not cite.match(t)]
+            text = " ".join(t for t, _ in shown)
+            fact = len(text) > 30 and any(text in para for para in body_text)
+            if fact or text.startswith("Help is available now"):
+                body += 1
+                small = [(t, round(s, 1)) for t, s in shown if s < 10.9]
+                assert not small, f"{name}: body text under 11 pt: {small} in {text!r}"
+        assert body >= 5, f"{name}: only {body} lines of body text found"
+
+
+def test_printed_qr_codes_decode_to_their_captions(printed: tuple[Path, Printed]) -> None:
+    work, _ = printed
+    expected = {
+        "two": ["https://samhsa.gov/find-help/national-helpline", "https://988lifeline.org",
+                "https://findtreatment.gov", "https://example.org/outreach"],
+        "one": ["https://samhsa.gov/find-help/national-helpline", "https://988lifeline.org"],
+    }  # fmt: skip
+    zbar, pdftoppm = tool("zbarimg", "zbar-tools"), tool("pdftoppm", "poppler-utils")
+    pdftotext = tool("pdftotext", "poppler-utils")
+    for name in PRINTED_HANDOUTS:
+        pdf = work / f"{name}.pdf"
+        subprocess.run([pdftoppm, "-r", "200", "-png", str(pdf), str(work / name)], check=True)
+        images = sorted(str(p) for p in work.glob(f"{name}-*.png"))
+        run = subprocess.run([zbar, "-q", "--raw", *images], capture_output=True, text=True)
+        assert run.returncode == 0, f"{name}: zbarimg found no code: {run.stderr[-500:]}"
+        decoded = run.stdout.split()
+        urls = expected[name.split("-")[0]]
+        assert sorted(decoded) == sorted(urls), f"{name}: {decoded}"
+        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
+        joined = "".join(text.split())
+        for url in urls:  # each caption, wrapped over lines in print, is the code's address
+            assert url in joined, f"{name}: no caption {url}"
+
+
+NARROW_PROBE = """<script>
+addEventListener("load", () => {
+  const width = document.documentElement.clientWidth;
+  const cards = [...document.querySelectorAll(".callout")];
+  const lefts = new Set(cards.map((c) => Math.round(c.getBoundingClientRect().left)));
+  const over = cards.filter((c) => c.getBoundingClientRect().right > width + 0.5).length;
+  parent.postMessage(JSON.stringify({width, cards: cards.length, columns: lefts.size, over,
+    scroll: document.documentElement.scrollWidth}), "*");
+});
+</script>"""
+
+
+@pytest.mark.parametrize(("frame", "columns"), [(400, 1), (900, 2)])
+def test_help_cards_stack_on_a_narrow_screen(tmp_path: Path, frame: int, columns: int) -> None:
+    """In a 400 px wide frame (a phone) the help cards stand in one column and nothing runs off
+    the side; at 900 px they stand two abreast."""
+    browser = chromium()
+    out, _ = make(tmp_path, "h.html", "heroin-and-depression", "overdose")
+    probe = tmp_path / "probe.html"
+    page = out.read_text(encoding="utf-8")
+    probe.write_text(page.replace("</body>", NARROW_PROBE + "</body>"), encoding="utf-8")
+    outer = tmp_path / "outer.html"
+    outer.write_text(
+        f'<!DOCTYPE html><html><body><iframe src="probe.html" width="{frame}" height="900" '
+        'style="border:0"></iframe><script>addEventListener("message", (e) => '
+        '{ document.body.setAttribute("data-layout", e.data); });</script></body></html>',
+        encoding="utf-8",
+    )
+    cmd = [*_network_namespace(), browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'p'}",
+           "--virtual-time-budget=5000", "--dump-dom", outer.as_uri()]  # fmt: skip
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r'data-layout="([^"]+)"', dom)
+    assert found, dom[-2000:]
+    layout = json.loads(html_lib.unescape(found.group(1)))
+    assert layout["cards"] >= 5
+    assert layout["columns"] == columns, layout
+    assert layout["over"] == 0 and layout["scroll"] <= layout["width"], layout
 
 
 def test_resource_details_read_as_sentences_in_both_places() -> None:

@@ -4,6 +4,7 @@ line with exit 70 (a traceback only with HEROINFACTS_DEBUG=1)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from typing import Any
@@ -13,11 +14,32 @@ from .cli.exits import Exit
 REPORT = "Please report it, with the command you ran, to the heroinfacts issue tracker."
 
 
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout when the process started with it closed (`heroinfacts topics >&-`).
+
+    Writing fails as on a full disk (OutputError: a message on stderr, exit 1), so a script
+    learns that its output went nowhere; a run that prints nothing on stdout still succeeds.
+    """
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not text:
+            return 0
+        from .errors import OutputError
+
+        raise OutputError("stdout is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _prepare_streams() -> None:
-    if sys.stdout is None:  # started with stdout closed (`heroinfacts topics >&-`)
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-        if sys.stderr is not None:
-            sys.stderr.write("heroinfacts: stdout is closed; the output is discarded.\n")
+    if sys.stdout is None:  # started with stdout closed
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:  # messages go nowhere (Click would put them on stdout instead)
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

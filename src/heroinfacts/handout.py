@@ -263,7 +263,7 @@ def build(
     packs = [s for s in kb.sources if not s.shipped]
     for s in packs:
         made += f" Local pack: {s.bundle.title} {s.bundle.version}, reviewed {s.bundle.reviewed}."
-    doc.add(Para([(made, "dim")]))
+    doc.add(Para([(made, "dim")], style="small"))
 
     notices = []
     if len(entries) > MANY_TOPICS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from . import output
 from ._version import __version__
 from .model import (
     CRISIS_CONCERNS,
@@ -51,6 +52,9 @@ class View(Record, frozen=False):
     code: int = 0
     #: Notices for stderr (shown unless --quiet); the important part last.
     notices: list[str] = field(default_factory=list)
+    #: What plain output (piped, --plain) prints instead of ``doc``: one record per line, fields
+    #: split by a tab, so ``cut -f1`` works (README, "Output for scripts"). None: ``doc``.
+    rows: Doc | None = None
 
 
 class Citer:
@@ -284,9 +288,11 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
         doc = Doc().add(
             Title("Sign and symptom lists", "Show one with: heroinfacts symptoms LIST"), table
         )
-        return View(
-            doc, {"lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]}
-        )
+        rows = Doc().add(Rows([[s.id, s.title, str(len(s.items))] for s in lists]))
+        data: dict[str, Any] = {
+            "lists": [{"id": s.id, "title": s.title, "items": len(s.items)} for s in lists]
+        }
+        return View(doc, data, rows=rows)
     sl = kb.sign_list(name)
     citer = Citer()
     citer.mark(sl.cites)
@@ -312,7 +318,8 @@ def define(kb: KnowledgeBase, name: str | None) -> View:
         terms = kb.terms()
         table = Table(["term", "id"], [[[(t.term, "bold")], [(t.id, "cmd")]] for t in terms])
         doc = Doc().add(Title("Glossary", "Define one with: heroinfacts define TERM"), table)
-        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]})
+        rows = Doc().add(Rows([[t.id, t.term] for t in terms]))
+        return View(doc, {"terms": [{"id": t.id, "term": t.term} for t in terms]}, rows=rows)
     term = kb.term(name)
     citer = Citer()
     doc = Doc().add(Title(term.term), Para(citer.line(term.definition, term.cites)))
@@ -508,6 +515,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
             for s in kb.sources
         ],
         ("Packs from", info["packs_from"]),
+        *[("Replaced", line) for line in output.override_lines(kb.overrides)],
         ("Config file", info["config"]),
         ("Cache", info["cache"]),
     ]
@@ -528,6 +536,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
         "disclaimer": b.disclaimer,
         "sources": [s.to_dict() for s in kb.sources],
         "packs": [s.to_dict() for s in kb.sources if not s.shipped],
+        "overrides": kb.overrides,
         **info,
     }
     return View(doc, data)

@@ -64,8 +64,8 @@ def test_plain_flag_wins_over_force_color(cli: Invoke, args: list[str], width: i
     assert run.code in (0, 1), run.describe()
     no_ansi_no_boxes(run.stdout + run.stderr)
     # Wrapped to the width; only a word that cannot be broken (a URL) may stick out, and the
-    # machine rows of `topics` (id TAB title), which are never wrapped.
-    if args != ["topics"]:
+    # machine rows of `topics`, `symptoms` and `define` (id TAB ...), which are never wrapped.
+    if args not in (["topics"], ["symptoms"], ["define"]):
         assert not wide_lines(run.stdout, width, allow_long_words=True), run.describe()
 
 
@@ -99,6 +99,28 @@ def test_topics_piped_is_one_record_per_line(cli: Invoke) -> None:
     lines = cli("topics", code=0).stdout.splitlines()
     assert lines and all(line.count("\t") == 1 for line in lines)
     assert "heroin\tWhat is heroin?" in lines
+
+
+@pytest.mark.parametrize(
+    ("command", "fields", "record"),
+    [
+        ("symptoms", 3, "signs-of-depression\tSigns of depression\t"),
+        ("define", 2, "gaba\tGABA"),
+    ],
+)
+def test_lists_piped_are_one_record_per_line(
+    cli: Invoke, command: str, fields: int, record: str
+) -> None:
+    """``heroinfacts define | cut -f1`` gives the ids, as ``topics`` does: no header, no padding,
+    one record per line however long; the same as --plain on a terminal."""
+    out = cli(command, code=0, env={"COLUMNS": "30"}).stdout
+    lines = out.splitlines()
+    assert lines and all(line.count("\t") == fields - 1 for line in lines), out
+    assert any(line.startswith(record) for line in lines), out
+    ids = [line.split("\t")[0] for line in lines]
+    data = cli(command, "--json", code=0).json()
+    assert ids == [row["id"] for row in data["lists" if command == "symptoms" else "terms"]]
+    assert cli(command, "--plain", env={"FORCE_COLOR": "1"}).stdout == out
 
 
 def test_topics_plain_flag_is_the_machine_form_too(cli: Invoke) -> None:
@@ -270,7 +292,7 @@ def test_json_about(cli: Invoke, session_cache: Path) -> None:
 
 def test_json_validate(cli: Invoke, broken_pack: Path) -> None:
     ok = cli("validate", "--json", code=0).json()
-    assert ok == {"valid": True, "files": ["data/facts.yaml"], "problems": []}
+    assert ok == {"valid": True, "files": ["data/facts.yaml"], "problems": [], "warnings": []}
     bad = cli("validate", str(broken_pack), "--json", code=3).json()
     assert bad["valid"] is False and bad["files"] == [str(broken_pack)]
     assert bad["problems"][0]["line"] == 12 and bad["problems"][0]["file"] == str(broken_pack)

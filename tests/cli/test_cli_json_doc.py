@@ -85,7 +85,7 @@ def test_validate_example(cli: Invoke, broken_pack: Path, monkeypatch: pytest.Mo
 def test_reference_and_resource_examples(cli: Invoke) -> None:
     shared = sections()
     (reference,) = shared["Reference"]
-    real = cli("show", "heroin", "--json").json()["references"]
+    real = cli("refs", "--for", "heroin", "--json").json()["references"]
     assert reference == next(r for r in real if r["id"] == reference["id"])
     (resource,) = shared["Resource"]
     resources = cli("help-now", "--json").json()["resources"]
@@ -99,3 +99,32 @@ def test_refs_for_a_topic_shows_how_each_cite_was_checked(cli: Invoke) -> None:
         want = [{"fact": f["id"], **c} for f in facts for c in f["checks"] if c["ref"] == ref["id"]]
         assert ref["checks"] == want
     assert "checks" not in cli("refs", "--json").json()["references"][0]
+def test_examples_are_the_real_output() -> None:
+    """Every marked example is what the command prints now (abridged): regenerating the file
+    changes nothing. After a change to the data or to the JSON, run
+    ``python -m heroinfacts.jsondoc --write docs/json.md``."""
+    from heroinfacts import jsondoc
+
+    text = DOC.read_text(encoding="utf-8")
+    assert len(jsondoc.MARKER.findall(text)) >= 17
+    assert jsondoc.render(text) == text, (
+        "docs/json.md is out of date: python -m heroinfacts.jsondoc --write docs/json.md"
+    )
+
+
+def test_the_issues_the_examples_once_hid(cli: Invoke, tmp_path: Path) -> None:
+    """A .txt handout lists no QR codes (it draws none), show heroin's resources are documented
+    as non-empty, and suggestions appear only when nothing is found."""
+    out = tmp_path / "h.txt"
+    data = cli("handout", "heroin", "-o", str(out), "--json", code=0).json()
+    assert data["qr_codes"] == [] and data["resources"]
+    html = cli("handout", "heroin", "-o", str(tmp_path / "h.html"), "--json", code=0).json()
+    assert "https://samhsa.gov/find-help/national-helpline" in html["qr_codes"]
+    shown = sections()["`show TOPIC`"][0]
+    real = cli("show", "heroin", "--json").json()["resources"]
+    assert real and [r["id"] for r in shown["resources"]] == [real[0]["id"]]
+    missing = cli("search", "zzqxv", "--json", code=1).json()
+    assert missing["results"] == [] and missing["suggestions"]
+    assert "suggestions" not in cli("search", "gaba", "--json", code=0).json()
+    text = DOC.read_text(encoding="utf-8")
+    assert "`suggestions`" in text.split("## `search QUERY...`")[1].split("## `ask")[0]

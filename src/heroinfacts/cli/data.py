@@ -10,7 +10,7 @@ from .table import Params
 
 def validate(p: Params) -> int:
     """Each problem as file:line: message on stdout (JSON with --json); exit 3 if any."""
-    from ..checking import validate_paths
+    from ..checking import validate_report
     from ..sources import configured_packs
 
     json_ = p["json_"]
@@ -18,7 +18,7 @@ def validate(p: Params) -> int:
         chosen = list(p["paths"] or []) or configured_packs(p["pack"] or ())[0]
     except UsageError as err:
         return usage(err, json_)
-    problems = validate_paths(chosen)
+    problems, warnings = validate_report(chosen)
     checked = chosen or ["data/facts.yaml"]
     if json_:
         output.emit_json(
@@ -28,17 +28,21 @@ def validate(p: Params) -> int:
                 "problems": [
                     {"file": q.file, "line": q.line, "message": q.message} for q in problems
                 ],
+                "warnings": [
+                    {"file": q.file, "line": q.line, "message": q.message} for q in warnings
+                ],
             }
         )
     else:
         from ..render.doc import clean
 
-        output.write("".join(clean(str(q)) + "\n" for q in problems))
+        output.write("".join(clean(str(q)) + "\n" for q in [*problems, *warnings]))
         if not p["quiet"]:
-            n = len(problems)
+            n, w = len(problems), len(warnings)
+            also = f" ({w} warning{'s' * (w != 1)})" if w else ""
             output.message(
-                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}."
+                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}{also}."
                 if n
-                else f"OK: {', '.join(checked)} valid."
+                else f"OK: {', '.join(checked)} valid{also}."
             )
     return Exit.DATA if problems else Exit.FOUND

@@ -36,11 +36,14 @@ def mode_of(p: Params) -> output.Mode:
 
 
 def load_kb(packs: Sequence[str] | None) -> KnowledgeBase:
-    """The shipped data and the packs in force (a progress bar on a terminal if it is slow)."""
+    """The shipped data and the packs in force (a progress bar on a terminal if it is slow);
+    says on stderr which shipped entries the packs replace."""
     from ..cache import open_kb
     from ..sources import data_files
 
-    return open_kb(data_files(packs or ()), progress=_progress())
+    kb = open_kb(data_files(packs or ()), progress=_progress())
+    output.override_notice(kb.overrides)  # every run, even with --quiet
+    return kb
 
 
 def _progress() -> Callable[[str, float], None] | None:

@@ -80,6 +80,7 @@ def _handout_json(built: Handout, path: Path, fmt: str, size: int, kb: Any) -> d
         "format": fmt,
         "bytes": size,
         **built.to_dict(),
+        "qr_codes": list(built.urls) if fmt == "html" else [],  # only HTML draws them
         "data": {
             "version": bundle.version,
             "reviewed": bundle.reviewed,

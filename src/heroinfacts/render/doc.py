@@ -56,6 +56,20 @@ class Bullets(Record, frozen=False):
     marker: str = "bullet"  # bullet | check | number
 
 
+#: How many figures an icon array is drawn with, first choice first.
+FIGURE_COUNTS = (10, 20)
+
+
+def figures(numerator: int, denominator: int) -> tuple[int, int]:
+    """``numerator`` in ``denominator`` as (filled, total) over 10 or 20 figures when that is
+    exact, else unchanged (a proportion such as 7 in 100 keeps its 100)."""
+    if denominator > 0:
+        for total in FIGURE_COUNTS:
+            if (numerator * total) % denominator == 0:
+                return numerator * total // denominator, total
+    return numerator, denominator
+
+
 class IconArray(Record, frozen=False):
     """``numerator`` in ``denominator``, drawn as filled and empty icons, with its sentence."""
 
@@ -63,6 +77,12 @@ class IconArray(Record, frozen=False):
     denominator: int
     wording: str
     approximate: bool = False
+
+    @property
+    def figures(self) -> tuple[int, int]:
+        """(filled, total) as drawn: the proportion over 10 figures, or 20, when it comes out
+        whole, so "1 in 2" reads as 5 of 10 and "1 in 4" as 5 of 20; else as given."""
+        return figures(self.numerator, self.denominator)
 
 
 class Table(Record, frozen=False):

@@ -32,66 +32,78 @@ from .doc import (
 QrMaker = Callable[[str, str], "str | None"]
 
 CSS = """
-@page { margin: 10mm 11mm; }
+@page { margin: 8mm 10mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body {
-  font: 9.5pt/1.3 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
+  font: 11pt/1.18 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
   color: #111; background: #fff; margin: 0;
 }
 @media screen { body { max-width: 8in; margin: 0 auto; padding: 0.4in 0.45in; } }
-h1 { font-size: 16pt; line-height: 1.15; margin: 0 0 2pt; }
-.sub { color: #333; margin: 0 0 5pt; }
+h1 { font-size: 16pt; line-height: 1.1; margin: 0 0 1pt; }
+.sub { color: #333; margin: 0 0 4pt; }
 h2 {
-  font-size: 11.5pt; margin: 8pt 0 3pt; padding-bottom: 1pt;
+  font-size: 12.5pt; margin: 6pt 0 2pt; padding-bottom: 1pt;
   border-bottom: 1.2pt solid #111; break-after: avoid;
 }
-h3 { font-size: 10pt; margin: 0 0 1pt; }
+h3 { font-size: 11.5pt; margin: 0 0 1pt; }
 p { margin: 0 0 3pt; }
-ul, ol { margin: 0 0 4pt; padding-left: 14pt; }
-li { margin: 0 0 1.5pt; }
+ul, ol { margin: 0 0 3pt; padding-left: 14pt; }
+li { margin: 0 0 1pt; }
 ul.check { list-style: none; padding-left: 2pt; }
 ul.check li::before {
-  content: ""; display: inline-block; width: 7.5pt; height: 7.5pt; margin-right: 5pt;
+  content: ""; display: inline-block; width: 8.5pt; height: 8.5pt; margin-right: 5pt;
   border: 1pt solid #111; vertical-align: -1pt;
 }
 .bold { font-weight: bold; }
 .italic { font-style: italic; }
 .dim { color: #444; }
-.cite { color: #333; font-size: 7.5pt; white-space: nowrap; }
-.cmd { font-family: "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 8.5pt; }
+.cite { color: #333; font-size: 8pt; white-space: nowrap; }
+.cmd { font-family: "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 10.5pt; }
 .url { overflow-wrap: anywhere; }
 .warn, .danger { font-weight: bold; }
 .hl { background: #ffef9a; }
-.callouts { display: grid; grid-template-columns: 1fr 1fr; gap: 4pt; margin: 3pt 0 5pt; }
+.callouts { display: grid; grid-template-columns: 1fr 1fr; gap: 3pt; margin: 3pt 0 3pt; }
 .callouts > .callout:only-child { grid-column: 1 / -1; }
 .callout {
   display: flex; gap: 5pt; align-items: flex-start; justify-content: space-between;
-  border: 1.2pt solid #1d5c35; border-radius: 4pt; padding: 4pt 6pt; break-inside: avoid;
-  font-size: 8.5pt; line-height: 1.25;
+  border: 1.2pt solid #1d5c35; border-radius: 4pt; padding: 3pt 6pt; break-inside: avoid;
+  line-height: 1.16; min-width: 0;
 }
-.callout h3 { font-size: 9.5pt; }
 .callout.danger { border: 2.4pt solid #8b0000; }
 .callout.warn { border: 1.8pt dashed #7a5a00; }
-.callout .text { flex: 1 1 auto; min-width: 0; }
-.callout p { margin: 0 0 1.5pt; }
-.callouts > .callout:only-child.help { border-width: 2.4pt; font-size: 9pt; }
+.callout .text { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+.callout p { margin: 0 0 1pt; }
+.callout p.dim, .callout .dim { font-size: 8pt; }
+.callouts > .callout:only-child.help { border-width: 2.4pt; }
 .qrs { display: flex; gap: 4pt; flex: 0 0 auto; }
-.qr { margin: 0; width: 19mm; text-align: center; font-size: 5.5pt; line-height: 1.1; }
-.qr svg { display: block; width: 19mm; height: 19mm; }
+.qr { margin: 0; width: 25mm; text-align: center; font-size: 8pt; line-height: 1.1; }
+.qr svg { display: block; width: 19mm; height: 19mm; margin: 0 auto; }
 .qr figcaption { overflow-wrap: anywhere; }
 figure.icons {
-  display: flex; align-items: center; gap: 8pt; margin: 0 0 4pt 14pt; break-inside: avoid;
+  display: flex; align-items: center; gap: 8pt; margin: 0 0 3pt 14pt; break-inside: avoid;
 }
 figure.icons figcaption { font-style: italic; }
 table { border-collapse: collapse; margin: 0 0 4pt; }
 th, td { text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }
-.refs { font-size: 7pt; line-height: 1.2; }
-.refs h2 { font-size: 9.5pt; margin-top: 6pt; }
+.refs { font-size: 8pt; line-height: 1.15; }
+.refs h2 { font-size: 10pt; margin-top: 5pt; }
 .refs ol { columns: 2; column-gap: 12pt; padding-left: 0; list-style: none; margin: 0; }
-.refs li { break-inside: avoid; padding-left: 14pt; text-indent: -14pt; margin: 0 0 1pt; }
-.refs .n { display: inline-block; width: 14pt; text-indent: 0; }
-pre { font-size: 8pt; white-space: pre-wrap; }
+.refs li {
+  break-inside: avoid; padding-left: 15pt; text-indent: -15pt; margin: 0 0 1pt;
+  overflow-wrap: anywhere;
+}
+.refs .n { display: inline-block; width: 15pt; text-indent: 0; }
+.small { font-size: 8pt; }
+pre { font-size: 10pt; white-space: pre-wrap; }
+/* A phone (or a window) narrower than a printed column: the help cards one above the other,
+   each QR code under its card's text. */
+@media screen and (max-width: 560px) {
+  body { padding: 12px; }
+  .callouts { grid-template-columns: minmax(0, 1fr); }
+  .callout { flex-direction: column; }
+  .refs ol { columns: 1; }
+}
 """
 
 
@@ -151,7 +163,7 @@ class _Renderer:
         if isinstance(block, IconArray):
             from .svg import icon_array
 
-            pic = icon_array(block.numerator, block.denominator, block.wording, self.ident("icons"))
+            pic = icon_array(*block.figures, block.wording, self.ident("icons"))
             caption = f"<figcaption>{esc(block.wording)}</figcaption>"
             return f'<figure class="icons">{pic}{caption}</figure>'
         if isinstance(block, Table):

@@ -117,7 +117,7 @@ def _block(block: Block) -> list[str]:
             out.append(mark + spans(item))
         return out
     if isinstance(block, IconArray):
-        pic = icons(block.numerator, block.denominator)
+        pic = icons(*block.figures)
         return [f"{pic} *{esc(block.wording)}*"]
     if isinstance(block, Table):
         head = "| " + " | ".join(esc(h) for h in block.headers) + " |"

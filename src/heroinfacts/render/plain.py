@@ -59,7 +59,7 @@ def _block(block: Block, width: int, ascii_only: bool) -> list[str]:
             out += _wrap(text_of(item), width, mark)
         return out
     if isinstance(block, IconArray):
-        pic = icons(block.numerator, block.denominator, ascii_only)
+        pic = icons(*block.figures, ascii_only)
         return _wrap(f"{pic}  {clean(block.wording)}", width, "  ")
     if isinstance(block, Table):
         return _table(block, width)

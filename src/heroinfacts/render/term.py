@@ -153,9 +153,10 @@ def _block(block: Block, ascii_only: bool, width: int = 80) -> RenderableType:
         return _grid(rows)
     if isinstance(block, IconArray):
         full, empty = ("#", ".") if ascii_only else (FILLED, EMPTY)
+        filled, total = block.figures
         t = Text("  ")
-        t.append(full * block.numerator, style="bold magenta")
-        t.append(empty * (block.denominator - block.numerator), style="dim")
+        t.append(full * filled, style="bold magenta")
+        t.append(empty * (total - filled), style="dim")
         t.append("  " + clean(block.wording), style="italic")
         return t
     if isinstance(block, Table):
