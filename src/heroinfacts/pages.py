@@ -204,7 +204,13 @@ def replay(args: Sequence[str]) -> None:
     try:
         _write_all(1, out)
         _write_all(2, err)
-    except OSError:  # a closed pipe or a full disk: as the full program would, exit 1
+    except OSError as failed:  # as the full program does: exit 1, saying why unless EPIPE
+        if failed.errno != 32:  # errno.EPIPE, without importing errno
+            reason = failed.strerror or str(failed)
+            try:  # noqa: SIM105 (contextlib would cost the read path ~1 ms)
+                _write_all(2, f"heroinfacts: cannot write the output: {reason}.\n".encode())
+            except OSError:
+                pass
         os._exit(1)
     os._exit(code)
 
