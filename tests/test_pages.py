@@ -164,3 +164,30 @@ def test_reading_imports_no_hashlib() -> None:
 
     if importlib.util.find_spec("_sha2") or importlib.util.find_spec("_sha256"):
         assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["\x1b]8;;file:///etc/passwd\x1b\\click\x1b]8;;\x1b\\", "\x1b[?1049h", "\u202eevil", "\x9b31m"],
+    ids=["osc8-link", "alt-screen", "bidi-override", "c1-csi"],
+)
+def test_a_planted_output_is_never_replayed(_own_cache: Path, hostile: str) -> None:
+    """Only text, tabs, line breaks and SGR colour codes are ever replayed."""
+    _run(_own_cache, "\x1b[1mHeroin\x1b[0m\tok\n")
+    path = _path()
+    assert pages.read(str(path)) is not None
+    _run(_own_cache, f"Heroin {hostile}\n")
+    assert pages.read(str(path)) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no file owners on this system")
+def test_nothing_is_stored_or_read_in_a_directory_others_can_write(
+    _own_cache: Path, tmp_path: Path
+) -> None:
+    _run(_own_cache)
+    (tmp_path / "cache").chmod(0o777)
+    try:
+        assert pages.path_for(ARGS) is None
+    finally:
+        (tmp_path / "cache").chmod(0o700)
+    assert pages.path_for(ARGS) is not None

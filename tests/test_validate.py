@@ -184,7 +184,9 @@ def test_edited_copy_of_core_data_is_checked_alone(tmp_path: Path) -> None:
     raw = shipped().read().decode()
     path = write(tmp_path, raw, "facts.yaml")
     assert heroinfacts.validate(path) == []
-    broken = raw.replace("cites: [article, nida-2018-heroin]", "cites: [artcle]", 1)
+    broken = raw.replace(
+        "        cites:\n          - article\n", "        cites:\n          - artcle\n", 1
+    )
     found = heroinfacts.validate(write(tmp_path, broken, "facts.yaml"))
     assert any("'artcle'" in p.message for p in found)
 
@@ -288,3 +290,14 @@ def test_search_words_are_searched_and_looked_up_but_not_aliases(tmp_path: Path)
     topic = kb.topic("sayings hereabouts")
     assert topic.id == "local-slang"
     assert topic.search_words == ("sayings hereabouts",) and topic.aliases == ()
+
+
+def test_an_uncited_reference_may_stay_when_it_says_why(tmp_path: Path) -> None:
+    ref = (
+        "  - id: old-leaflet\n    type: document\n    title: Old leaflet\n"
+        "    custom: {kept: Listed by the source; no claim here rests on it.}\n"
+    )
+    text = GOOD_PACK.replace("topics:\n", ref + "topics:\n", 1)
+    assert problems(tmp_path, text) == []
+    p = only(problems(tmp_path, text.replace("{kept: Listed", "{note: Listed")), "not cited")
+    assert "kept" in p.message

@@ -93,7 +93,15 @@ def directory() -> str | None:
             return None
     else:
         return None
-    return os.path.join(base, "pages")
+    where = os.path.join(base, "pages")
+    for path, follow in ((base, True), (where, False)):  # the cache directory, then pages/
+        try:
+            st = os.stat(path) if follow else os.lstat(path)
+        except OSError:
+            continue  # not made yet: made 0700 when something is stored
+        if st.st_mode & 0o170000 != 0o040000 or not trusted(st):  # a real directory of ours
+            return None
+    return where
 
 
 def trusted(st: os.stat_result) -> bool:
@@ -195,9 +203,39 @@ def read(path: str) -> tuple[int, bytes, bytes] | None:
         name, _, ident = dep.partition("\0")
         if identity(name) != ident:
             return None
-    if len(rest) != n_out + n_err:
+    if len(rest) != n_out + n_err or not terminal_safe(rest):
         return None
     return int(code), rest[:n_out], rest[n_out:]
+
+
+#: Bytes the renderer never writes raw: C0 controls but tab and line feed (ESC is checked
+#: apart), DEL; and in UTF-8, C1 controls, bidi and invisible formatting characters (those
+#: heroinfacts.render.doc.clean escapes).
+_CONTROL = bytes(set(range(32)) - {9, 10, 27}) + b"\x7f"
+_INVISIBLE = [
+    *(b"\xc2" + bytes([c]) for c in range(0x80, 0xA0)),
+    *(chr(c).encode() for c in (0x34F, 0x61C, 0xFEFF)),
+    *(chr(c).encode() for c in range(0x200B, 0x2010)),
+    *(chr(c).encode() for c in range(0x2028, 0x202F)),
+    *(chr(c).encode() for c in range(0x2060, 0x2065)),
+    *(chr(c).encode() for c in range(0x2066, 0x2070)),
+    b"\xf3\xa0\x80",  # tag characters U+E0000-U+E007F
+    b"\xf3\xa0\x81",
+]
+
+
+def terminal_safe(data: bytes) -> bool:
+    """Whether ``data`` holds only what heroinfacts prints: text, tabs, line breaks and SGR
+    colour codes (``ESC [ digits ; m``); anything else means the file was not written by it."""
+    if len(data.translate(None, _CONTROL)) != len(data):
+        return False
+    if any(mark in data for mark in _INVISIBLE):
+        return False
+    for part in data.split(b"\x1b")[1:]:
+        end = part.find(b"m")
+        if not part.startswith(b"[") or end < 0 or part[1:end].strip(b"0123456789;"):
+            return False
+    return True
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -305,9 +343,10 @@ def _store(path: str, code: int, printed: list[tuple[int, str]], deps: list[str]
     where = os.path.dirname(path)
     # A name of our own beside the target (not tempfile: with random and shutil it costs ~4 ms),
     # created exclusively and readable only by this user.
-    tmp = os.path.join(where, f".page-{os.getpid()}-{id(body):x}.tmp")
+    tmp = os.path.join(where, f".page-{os.getpid()}_{id(body):x}.tmp")  # as cache.PAGE_TMP
     try:
-        os.makedirs(where, mode=0o700, exist_ok=True)
+        for made in (os.path.dirname(where), where):  # the cache directory too: 0700
+            os.makedirs(made, mode=0o700, exist_ok=True)
         fd = os.open(
             tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
         )
@@ -327,8 +366,11 @@ def _encoding(stream: object) -> str:
 
 
 def _prune(where: str) -> None:
-    stored = [e for e in os.scandir(where) if e.name.endswith(".txt")]
+    """Beyond KEEP stored outputs, remove the oldest: only files this tool wrote."""
+    from .cache import PAGE_MAGIC, PAGE_NAME, own_files
+
+    stored = own_files(where, PAGE_NAME, magic=PAGE_MAGIC)
     if len(stored) > KEEP:
-        stored.sort(key=lambda e: e.stat().st_mtime)
-        for old in stored[: len(stored) - KEEP]:
-            os.unlink(old.path)
+        stored.sort(key=lambda f: f[1].st_mtime)
+        for old, _ in stored[: len(stored) - KEEP]:
+            os.unlink(old)

@@ -303,9 +303,6 @@ Spec = dict[str, tuple[Callable[[Any], Any], bool]]  # key -> (check, required)
 #: The reference cited bare, without a check record: the source article, which is where every
 #: claim was first read. Every other cite in the shipped data records how it was checked.
 BARE_CITE = "article"
-#: Whether the shipped data must give every cite but the article a check record (off only until
-#: the shipped data has been converted).
-REQUIRE_CHECKS = False
 #: How much of a claim the text read says.
 SUPPORTS = ("states", "partly")
 #: A cite's check record: which reference, the address of the copy read, the part of it read,
@@ -445,6 +442,7 @@ class _Checker:
         self.raw_problems: list[tuple[int, tuple[str | int, ...], str, int | None]] = []
         self._lines: dict[int, dict[tuple[str | int, ...], int]] = {}
         self._roots: dict[int, Any] = {}  # composed once per file, only when a problem needs it
+        self._index: dict[int, dict[Any, Any]] = {}  # mapping node -> its keys (see line_in)
 
     def problem(self, loc: Loc, message: str) -> None:
         self.raw_problems.append((loc[0], loc[1], message, None))
@@ -454,7 +452,7 @@ class _Checker:
         if loc[1] not in cache:
             if loc[0] not in self._roots:
                 self._roots[loc[0]] = yamlio.compose(self.files[loc[0]].raw)
-            cache[loc[1]] = yamlio.line_in(self._roots[loc[0]], loc[1])
+            cache[loc[1]] = yamlio.line_in(self._roots[loc[0]], loc[1], self._index)
         return cache[loc[1]]
 
     def where(self, loc: Loc) -> str:
@@ -692,17 +690,26 @@ def compile_sources(
     for loc, kind, ident, message in later_checks:
         if ident not in out.records[kind]:
             ck.problem(loc, message + _close(ident, out.records[kind]))
-    for rid in refs:
-        if rid not in cited:
+    for rid, record in refs.items():
+        if rid not in cited and not _kept(record):
             ck.problem(
                 origin[("reference", rid)],
-                f"reference {rid!r} is not cited by anything: cite it or remove it",
+                f"reference {rid!r} is not cited by anything: cite it, remove it, or say "
+                "why it stays in `custom: {kept: ...}`",
             )
     _check_pairs(ck, out, origin)
     _build_names(ck, out, origin, alias_adds)
     if checking is not None:
         checking(1.0)
     return out, _resolve(ck)
+
+
+def _kept(ref: dict[str, Any]) -> bool:
+    """Whether a reference says why it stays though nothing cites it (``custom: {kept:
+    REASON}``): one the source article lists whose text says no claim made here, say."""
+    custom = ref.get("custom")
+    kept = custom.get("kept") if isinstance(custom, dict) else None
+    return isinstance(kept, str) and bool(kept.strip())
 
 
 #: Words that make a severity or an interaction note read as "safe" (docs/robustness.md).
@@ -938,59 +945,6 @@ def _finish(
     return record
 
 
-def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipped: bool) -> bool:
-    """Split ``record["cites"]`` (as written) into reference ids (``cites``) and the check
-    records of those that have one (``checks``, in the same order); False when a cite is
-    unusable. In the shipped data every cite but :data:`BARE_CITE` needs its check record; a
-    local pack may cite bare ids (docs/data-format.md, "Cites and their check records")."""
-    fi, path = loc
-    ids: list[str] = []
-    checks: list[dict[str, Any]] = []
-    ok = True
-    for k, raw in enumerate(record["cites"]):
-        cloc: Loc = (fi, (*path, "cites", k))
-        if isinstance(raw, dict):
-            check = ck.mapping(raw, CITE, cloc, f"{what}: cite {k + 1}")
-            if check is None:
-                ok = False
-                continue
-            ids.append(check["ref"])
-            checks.append(check)
-            continue
-        try:
-            ref = _id(raw)
-        except _Invalid as err:
-            ck.problem(
-                cloc,
-                f"{what}: cite {k + 1} {err}; a cite is `{BARE_CITE}` or a mapping "
-                "{ref, read, section, supports}",
-            )
-            ok = False
-            continue
-        if shipped and ref != BARE_CITE and REQUIRE_CHECKS:
-            ck.problem(
-                cloc,
-                f"{what} cites {ref!r} without a check record: write "
-                f"{{ref: {ref}, read: ADDRESS, section: PART, supports: states|partly}}",
-            )
-            ok = False
-            continue
-        ids.append(ref)
-    record["cites"] = ids
-    record["checks"] = checks
-    return ok
-
-
-def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> None:
-    """A word is a true synonym (``aliases``) or a search word (``search_words``), not both."""
-    aliases = {normalize(a) for a in entry.get("aliases", [])}
-    for k, word in enumerate(entry.get("search_words", [])):
-        if normalize(word) in aliases:
-            ck.problem(
-                (loc[0], (*loc[1], "search_words", k)),
-                f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
-                'true synonym (shown as "Also called") or a search word, not both',
-            )
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
 
 
@@ -1028,6 +982,61 @@ def contact_problem(contact: dict[str, Any]) -> str | None:
             "shorten its value"
         )
     return None
+
+
+def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipped: bool) -> bool:
+    """Split ``record["cites"]`` (as written) into reference ids (``cites``) and the check
+    records of those that have one (``checks``, in the same order); False when a cite is
+    unusable. In the shipped data every cite but :data:`BARE_CITE` needs its check record; a
+    local pack may cite bare ids (docs/data-format.md, "Cites and their check records")."""
+    fi, path = loc
+    ids: list[str] = []
+    checks: list[dict[str, Any]] = []
+    ok = True
+    for k, raw in enumerate(record["cites"]):
+        cloc: Loc = (fi, (*path, "cites", k))
+        if isinstance(raw, dict):
+            check = ck.mapping(raw, CITE, cloc, f"{what}: cite {k + 1}")
+            if check is None:
+                ok = False
+                continue
+            ids.append(check["ref"])
+            checks.append(check)
+            continue
+        try:
+            ref = _id(raw)
+        except _Invalid as err:
+            ck.problem(
+                cloc,
+                f"{what}: cite {k + 1} {err}; a cite is `{BARE_CITE}` or a mapping "
+                "{ref, read, section, supports}",
+            )
+            ok = False
+            continue
+        if shipped and ref != BARE_CITE:
+            ck.problem(
+                cloc,
+                f"{what} cites {ref!r} without a check record: write "
+                f"{{ref: {ref}, read: ADDRESS, section: PART, supports: states|partly}}",
+            )
+            ok = False
+            continue
+        ids.append(ref)
+    record["cites"] = ids
+    record["checks"] = checks
+    return ok
+
+
+def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> None:
+    """A word is a true synonym (``aliases``) or a search word (``search_words``), not both."""
+    aliases = {normalize(a) for a in entry.get("aliases", [])}
+    for k, word in enumerate(entry.get("search_words", [])):
+        if normalize(word) in aliases:
+            ck.problem(
+                (loc[0], (*loc[1], "search_words", k)),
+                f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
+                'true synonym (shown as "Also called") or a search word, not both',
+            )
 
 
 def _raw_cites(entry: Any) -> list[str]:

@@ -70,7 +70,9 @@ def _handout_line(built: Handout, output: str, fmt: str) -> str:
     if fmt == "html":
         parts.append(_count(len(built.urls), "QR code"))
     tail = " Open it in a browser and print it." if fmt == "html" else ""
-    return f"Wrote {output}: {', '.join(parts)}.{tail}"
+    from ..render.doc import clean_line
+
+    return f"Wrote {clean_line(output)}: {', '.join(parts)}.{tail}"  # a file name is data too
 
 
 def _handout_json(built: Handout, path: Path, fmt: str, size: int, kb: Any) -> dict[str, Any]:
@@ -93,17 +95,27 @@ def _handout_json(built: Handout, path: Path, fmt: str, size: int, kb: Any) -> d
 
 def verify(p: Params) -> int:
     """Say whether the shipped data matches its recorded checksum (exit 3 if not)."""
+    from ..cache import check_cache
     from ..integrity import verify_shipped
+    from ..sources import data_files
 
     json_, quiet = p["json_"], p["quiet"]
     try:
         result = verify_shipped()
+        cache = check_cache(data_files())
     except (DataError, OSError) as err:
         return fail(Exit.DATA, f"heroinfacts: cannot read the shipped data: {err}", json_out=json_)
+    except UsageError as err:  # a broken config file
+        return usage(err, json_)
     if json_:
-        out.emit_json(result)
+        out.emit_json({**result, "cache": cache})
     elif result["ok"]:
         out.write(f"OK: {result['message']}\n{result['actual']}\n")
+        if cache["ok"] and not quiet:
+            out.message(f"Cache: {cache['message']}.")
+    if result["ok"] and not cache["ok"]:
+        out.message(f"heroinfacts: {cache['message']}.")
+        return Exit.DATA
     if not result["ok"]:
         lines = [f"heroinfacts: {result['message']}"]
         if not quiet:

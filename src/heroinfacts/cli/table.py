@@ -314,6 +314,7 @@ COMMANDS: tuple[Command, ...] = (
         (),
         (JSON, QUIET),
         "outreach:verify",
+        stored=False,  # it also checks the compiled cache, which is not in the key
     ),
 )
 
