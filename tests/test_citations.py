@@ -206,7 +206,7 @@ APA_EXPECTED = [
     ),
     (
         DARKE_2009,
-        "Darke, S., et al. (2009, March 31). Patterns of major depression and drug-related "
+        "Darke, S., et al. (2009). Patterns of major depression and drug-related "
         "problems amongst heroin users across 36 months. "
         "https://www.ncbi.nlm.nih.gov/pubmed/19215987",
     ),
@@ -218,18 +218,18 @@ APA_EXPECTED = [
     ),
     (
         HASIN_2002,
-        "Hasin, D., et al. (2002, April). Effects of major depression on remission and relapse "
+        "Hasin, D., et al. (2002). Effects of major depression on remission and relapse "
         "of substance dependence. https://www.ncbi.nlm.nih.gov/pubmed/11926938",
     ),
     (
         JONES_2015,
-        "Jones, C. M., et al. (2015, July 10). Vital Signs: Demographic and Substance Use Trends "
+        "Jones, C. M., et al. (2015). Vital Signs: Demographic and Substance Use Trends "
         "Among Heroin Users – United States, 2002 – 2013. *Morbidity and Mortality Weekly "
         "Report*. https://www.cdc.gov/mmwr/preview/mmwrhtml/mm6426a3.htm",
     ),
     (
         MCINTOSH_2018,
-        "McIntosh, C., & Ritson, B. (2018, January 2). Treating depression complicated by "
+        "McIntosh, C., & Ritson, B. (2018). Treating depression complicated by "
         "substance misuse. *Advances in Psychiatric Treatment*, *7*(5). "
         "https://www.cambridge.org/core/journals/advances-in-psychiatric-treatment/article/"
         "treating-depression-complicated-by-substance-misuse/"
@@ -237,23 +237,23 @@ APA_EXPECTED = [
     ),
     (
         MERRER_2009,
-        "Le Merrer, J., et al. (2009, October). Reward Processing by Opioid System in the Brain. "
+        "Le Merrer, J., et al. (2009). Reward Processing by Opioid System in the Brain. "
         "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4482114/",
     ),
     (
         NIDA_2010,
-        "National Institute on Drug Abuse. (2010, September). *Comorbidity: Addiction and Other "
+        "National Institute on Drug Abuse. (2010). *Comorbidity: Addiction and Other "
         "Mental Illnesses* (Research Report Series). National Institutes of Health. "
         "https://www.drugabuse.gov/sites/default/files/rrcomorbidity.pdf",
     ),
     (
         NIDA_2018,
-        "National Institute on Drug Abuse. (2018, June). *Heroin* (Drug Facts). "
+        "National Institute on Drug Abuse. (2018). *Heroin* (Drug Facts). "
         "https://www.drugabuse.gov/publications/drugfacts/heroin",
     ),
     (
         SCHERRER_2016,
-        "Scherrer, J. F., et al. (2016, January–February). Prescription Opioid Duration, Dose, "
+        "Scherrer, J. F., et al. (2016). Prescription Opioid Duration, Dose, "
         "and Increased Risk of Depression in 3 Large Patient Populations. *Annals of Family "
         "Medicine*, *14*(1), 54–62. http://www.annfammed.org/content/14/1/54",
     ),
@@ -292,7 +292,7 @@ def test_apa_fixtures(ref: dict[str, Any], expected: str) -> None:
 def test_apa_segments_of_a_journal_article() -> None:
     assert apa_segments(SCHERRER_2016) == [
         (
-            "Scherrer, J. F., et al. (2016, January–February). Prescription Opioid Duration, "
+            "Scherrer, J. F., et al. (2016). Prescription Opioid Duration, "
             "Dose, and Increased Risk of Depression in 3 Large Patient Populations. ",
             False,
         ),
@@ -353,8 +353,28 @@ def test_apa_no_date_is_nd() -> None:
     ],
 )
 def test_apa_dates(issued: object, expected: str) -> None:
-    ref = {"id": "x", "type": "report", "title": "T", "author": [NIDA], "issued": issued}
+    ref = {"id": "x", "type": "webpage", "title": "T", "author": [NIDA], "issued": issued}
     assert apa(ref) == f"National Institute on Drug Abuse. {expected} T."
+
+
+@pytest.mark.parametrize("kind", ["article-journal", "report"])
+@pytest.mark.parametrize(
+    ("issued", "expected"),
+    [
+        ({"date-parts": [[2009, 3, 31]]}, "(2009)."),
+        ({"date-parts": [[2002, 4]]}, "(2002)."),
+        ({"date-parts": [[2016, 1], [2016, 2]]}, "(2016)."),
+        ({"date-parts": [[2015, 12], [2016, 1]]}, "(2015–2016)."),
+        ({"date-parts": [[2013]]}, "(2013)."),
+        ({"literal": "Early 2019"}, "(Early 2019)."),
+        ("not a date", "(n.d.)."),
+    ],
+)
+def test_apa_gives_journal_articles_and_reports_the_year_alone(
+    kind: str, issued: object, expected: str
+) -> None:
+    ref = {"id": "x", "type": kind, "title": "T", "author": [NIDA], "issued": issued}
+    assert apa(ref).startswith(f"National Institute on Drug Abuse. {expected} ")
 
 
 def test_apa_author_lists() -> None:
@@ -398,7 +418,7 @@ def test_apa_names(name: dict[str, str], expected: str) -> None:
 
 
 def test_apa_literal_author_as_is() -> None:
-    assert apa(NIDA_2018).startswith("National Institute on Drug Abuse. (2018, June).")
+    assert apa(NIDA_2018).startswith("National Institute on Drug Abuse. (2018).")
 
 
 def test_apa_no_author_moves_title_forward() -> None:

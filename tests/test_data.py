@@ -28,10 +28,15 @@ def all_facts(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for t in data["topics"] for f in t["facts"]]
 
 
+def ref_ids(cites: list[Any]) -> list[str]:
+    """The reference ids of a ``cites:`` list: a bare id (the article) or a check record."""
+    return [c if isinstance(c, str) else c["ref"] for c in cites]
+
+
 def cited_by_entries(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    out = [(f"fact {f['id']}", f["cites"]) for f in all_facts(data)]
+    out = [(f"fact {f['id']}", ref_ids(f["cites"])) for f in all_facts(data)]
     for section in ("lists", "glossary", "interactions", "resources", "substances"):
-        out += [(f"{section} {e['id']}", e["cites"]) for e in data.get(section, [])]
+        out += [(f"{section} {e['id']}", ref_ids(e["cites"])) for e in data.get(section, [])]
     return out
 
 
@@ -74,7 +79,7 @@ def test_no_reference_is_unused(data: dict[str, Any]) -> None:
 
 
 def test_each_listed_reference_is_cited_by_a_fact(data: dict[str, Any]) -> None:
-    cited_by_facts = {c for f in all_facts(data) for c in f["cites"]}
+    cited_by_facts = {c for f in all_facts(data) for c in ref_ids(f["cites"])}
     assert set(LISTED) - cited_by_facts == set()
 
 
@@ -257,6 +262,15 @@ def test_summaries_are_plain_language(data: dict[str, Any]) -> None:
         assert grade <= 8, f"{topic['id']}: grade {grade:.1f}"
 
 
+def _without_check_records(node: Any) -> Any:
+    """``node`` with the check records of cites left out: they name the sources' headings."""
+    if isinstance(node, dict):
+        return {k: _without_check_records(v) for k, v in node.items() if k != "cites"}
+    if isinstance(node, list):
+        return [_without_check_records(v) for v in node]
+    return node
+
+
 def _texts(node: Any) -> list[str]:
     if isinstance(node, dict):
         return [t for k, v in node.items() if k not in ("title", "author") for t in _texts(v)]
@@ -283,17 +297,24 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z0-9'_]+", lowered)
 
 
-def test_written_in_its_own_words(data: dict[str, Any]) -> None:
-    """No seven-word run of the article's text appears in the data (titles of sources aside)."""
-    article = {
+def _hashes(name: str) -> set[str]:
+    return {
         line
-        for line in (FIXTURES / "article-7gram-hashes.txt").read_text().split()
-        if not line.startswith("#")
+        for line in (FIXTURES / name).read_text().splitlines()
+        if line and not line.startswith("#")
     }
+
+
+@pytest.mark.parametrize("fixture", ["article-7gram-hashes.txt", "sources-7gram-hashes.txt"])
+def test_written_in_its_own_words(data: dict[str, Any], fixture: str) -> None:
+    """No seven-word run of the article's text, or of the source passages read for the safety
+    content (overdose, naloxone, mixing, withdrawal, treatment), appears in the data (titles of
+    sources and the check records of cites aside)."""
+    article = _hashes(fixture)
     assert len(article) > 1000
     copied = []
     for section in ("topics", "lists", "glossary", "interactions", "resources", "severities"):
-        for text in _texts(data[section]):
+        for text in _texts(_without_check_records(data[section])):
             words = words_of(text)
             for i in range(len(words) - 6):
                 run = " ".join(words[i : i + 7])
@@ -316,3 +337,87 @@ def test_bundle(data: dict[str, Any]) -> None:
         "not medical advice" in b["disclaimer"].lower()
         or "not a substitute" in b["disclaimer"].lower()
     )
+
+
+#: The entries written from the sources for a reader in danger (issue 14, section 2).
+SAFETY_TOPICS = ("overdose", "naloxone", "withdrawal", "treatment", "needle-sharing")
+SAFETY_LISTS = ("signs-of-overdose", "overdose-steps", "signs-of-withdrawal")
+#: Facts of the overdose topic from before it was rewritten (their wording is checked apart).
+OLDER_OVERDOSE_FACTS = {
+    "opioids-can-cause-respiratory-depression",
+    "depression-raises-overdose-risk",
+    "poison-help-number",
+}
+
+
+def test_overdose_leads_with_911_and_its_signs_and_steps(data: dict[str, Any]) -> None:
+    topics = {t["id"]: t for t in data["topics"]}
+    lists = {sl["id"]: sl for sl in data["lists"]}
+    overdose = topics["overdose"]
+    assert "911" in overdose["summary"].split(".")[1]
+    assert "911" in overdose["facts"][0]["text"]
+    assert overdose["facts"][-1]["id"] == "poison-help-number"  # kept, but no longer leads
+    signs = {i["id"] for i in lists["signs-of-overdose"]["items"]}
+    assert {"cannot-be-woken", "slow-or-no-breathing", "very-small-pupils"} <= signs
+    steps = lists["overdose-steps"]
+    assert steps["ordered"] is True
+    assert steps["items"][0]["text"].startswith("Call 911")
+    assert "naloxone" in steps["items"][1]["text"].lower()
+    assert "narcan" in topics["naloxone"]["aliases"]
+
+
+def test_danger_ratings_open_with_the_danger(data: dict[str, Any]) -> None:
+    pairs = {frozenset(i["classes"]): i for i in data["interactions"]}
+    assert pairs[frozenset({"opioid", "alcohol"})]["severity"] == "dangerous"
+    for inter in data["interactions"]:
+        first = inter["note"].split(".")[0].lower()
+        assert "seldom" not in first and "kill" in first, inter["id"]
+
+
+def test_911_resource_and_both_crisis_lines_in_the_disclaimer(data: dict[str, Any]) -> None:
+    res = {r["id"]: r for r in data["resources"]}
+    e911 = res["emergency-911"]
+    assert e911["concerns"] == ["overdose"] and e911["region"] == "United States"
+    assert [c["value"] for c in e911["contacts"]] == ["911"]
+    assert "911" in data["bundle"]["disclaimer"] and "988" in data["bundle"]["disclaimer"]
+
+
+def _safety_texts(data: dict[str, Any]) -> list[str]:
+    topics = [t for t in data["topics"] if t["id"] in SAFETY_TOPICS]
+    lists = [sl for sl in data["lists"] if sl["id"] in SAFETY_LISTS]
+    texts = [t["summary"] for t in topics]
+    texts += [f["text"] for t in topics for f in t["facts"] if f["id"] not in OLDER_OVERDOSE_FACTS]
+    texts += [sl["intro"] for sl in lists] + [i["text"] for sl in lists for i in sl["items"]]
+    texts += [i["note"] for i in data["interactions"]]
+    texts += [r["offers"] for r in data["resources"] if r["id"] == "emergency-911"]
+    return texts
+
+
+def test_safety_content_is_plain_language(data: dict[str, Any]) -> None:
+    """Grade 8 or lower for every sentence-length text of the safety content (a one- or
+    two-word list item has no meaningful grade)."""
+    too_hard = [
+        (round(textstat.flesch_kincaid_grade(t), 1), t)
+        for t in _safety_texts(data)
+        if len(t.split()) >= 4 and textstat.flesch_kincaid_grade(t) > 8
+    ]
+    assert too_hard == []
+
+
+def test_safety_content_cites_with_check_records(data: dict[str, Any]) -> None:
+    """Every cite of the new content names where its text was read and how far it supports it."""
+    entries = [t for t in data["topics"] if t["id"] in SAFETY_TOPICS[1:]]
+    cites = [c for t in entries for f in t["facts"] for c in f["cites"]]
+    cites += [c for sl in data["lists"] if sl["id"] in SAFETY_LISTS for c in sl["cites"]]
+    assert cites
+    for c in cites:
+        assert isinstance(c, dict), c
+        assert (
+            c["read"].startswith("http")
+            and c["section"]
+            and c["supports"]
+            in (
+                "states",
+                "partly",
+            )
+        )

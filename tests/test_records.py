@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from heroinfacts.model import Contact, Fact, Proportion, Resource, Topic
+from heroinfacts.model import CiteCheck, Contact, Fact, Proportion, Resource, Topic
 from heroinfacts.records import FrozenInstanceError, Record, field, fields
 from heroinfacts.render.doc import Doc, Para
 from heroinfacts.search import Hit
@@ -31,7 +31,7 @@ class DPair:
 
 
 def test_fields_come_from_annotations_in_order() -> None:
-    assert fields(Fact) == ("id", "text", "cites", "topic", "proportion", "note")
+    assert fields(Fact) == ("id", "text", "cites", "topic", "proportion", "note", "checks")
     assert fields(Pair) == ("left", "right")
     assert Topic.__slots__ == fields(Topic)  # slotted: no per-instance dict
     assert not hasattr(Contact("phone", "988"), "__dict__")
@@ -106,14 +106,26 @@ def test_copy_and_pickle_round_trip() -> None:
 
 
 def test_to_dict_walks_nested_records() -> None:
-    fact = Fact("f", "t", ("r",), "topic", Proportion(1, 4, "one in four"))
+    check = CiteCheck("r", "https://example.org/r", "Part 1", "states")
+    fact = Fact(
+        "f", "t", ("article", "r"), "topic", Proportion(1, 4, "one in four"), None, (check,)
+    )
     assert fact.to_dict() == {
         "id": "f",
         "text": "t",
-        "cites": ["r"],
+        "cites": ["article", "r"],
         "topic": "topic",
         "proportion": {"numerator": 1, "denominator": 4, "wording": "one in four"},
         "note": None,
+        "checks": [
+            {
+                "ref": "r",
+                "read": "https://example.org/r",
+                "section": "Part 1",
+                "supports": "states",
+                "note": None,
+            }
+        ],
     }
     assert Fact.from_dict(fact.to_dict()) == fact
 

@@ -204,3 +204,87 @@ def test_a_pack_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert heroinfacts.validate(path) == []
     pack = Path(path).read_bytes()
     assert seen.count(pack) == 1  # checking whether it is a core copy reuses the parse
+
+
+# --- cites with check records, aliases and search words -------------------------------------
+
+CHECKED = """\
+        cites:
+          - article
+          - ref: local-directory
+            read: https://example.org/directory
+            section: Services
+            supports: {supports}
+"""
+
+
+def _with_cite(cite: str) -> str:
+    return GOOD_PACK.replace("        cites: [local-directory]\n", cite)
+
+
+def test_a_cite_with_its_check_record_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, _with_cite(CHECKED.format(supports="partly")))
+    assert heroinfacts.validate(path) == []
+    fact = heroinfacts.load([path], use_cache=False).topic("local-slang").facts[0]
+    assert fact.cites == ("article", "local-directory")
+    (check,) = fact.checks
+    assert (check.ref, check.read, check.section, check.supports, check.note) == (
+        "local-directory",
+        "https://example.org/directory",
+        "Services",
+        "partly",
+        None,
+    )
+
+
+def test_an_unknown_supports_value_is_a_problem(tmp_path: Path) -> None:
+    text = _with_cite(CHECKED.format(supports="maybe")).replace("          - article\n", "")
+    p = only(problems(tmp_path, text), "supports 'maybe' is not one of: states, partly")
+    assert p.line == 26 and "cite 1" in p.message
+
+
+@pytest.mark.parametrize("key", ["read", "section", "supports"])
+def test_a_check_record_needs_read_section_and_supports(tmp_path: Path, key: str) -> None:
+    cite = CHECKED.format(supports="states").replace("          - article\n", "")
+    lines = [ln for ln in cite.splitlines(keepends=True) if not ln.strip().startswith(key + ":")]
+    p = only(problems(tmp_path, _with_cite("".join(lines))), f"missing the required key {key!r}")
+    assert p.line == 23
+
+
+def test_a_check_record_must_cite_a_known_reference(tmp_path: Path) -> None:
+    cite = CHECKED.format(supports="states").replace("          - article\n", "")
+    found = problems(tmp_path, _with_cite(cite.replace("ref: local-directory", "ref: nowhere")))
+    p = only(found, "cites 'nowhere', which is not in `references`")
+    assert p.line == 23
+
+
+def test_a_cite_that_is_neither_an_id_nor_a_record_is_a_problem(tmp_path: Path) -> None:
+    p = only(problems(tmp_path, _with_cite("        cites: [[a, b]]\n")), "cite 1 must be text")
+    assert "mapping {ref, read, section, supports}" in p.message and p.line == 22
+
+
+def test_a_pack_may_cite_its_own_reference_bare(tmp_path: Path) -> None:
+    assert problems(tmp_path, GOOD_PACK) == []  # cites: [local-directory]
+
+
+def test_a_word_in_both_aliases_and_search_words_is_a_problem(tmp_path: Path) -> None:
+    text = GOOD_PACK.replace(
+        "    summary: Words people use here.\n",
+        "    summary: Words people use here.\n    aliases: [slang]\n"
+        "    search_words: [local words, Slang]\n",
+    )
+    p = only(problems(tmp_path, text), "'Slang' is in both `aliases` and `search_words`")
+    assert p.line == 20
+
+
+def test_search_words_are_searched_and_looked_up_but_not_aliases(tmp_path: Path) -> None:
+    text = GOOD_PACK.replace(
+        "    summary: Words people use here.\n",
+        "    summary: Words people use here.\n    search_words: [sayings hereabouts]\n",
+    )
+    path = write(tmp_path, text)
+    assert heroinfacts.validate(path) == []
+    kb = heroinfacts.load([path], use_cache=False)
+    topic = kb.topic("sayings hereabouts")
+    assert topic.id == "local-slang"
+    assert topic.search_words == ("sayings hereabouts",) and topic.aliases == ()

@@ -6,6 +6,8 @@ The public API::
     kb = heroinfacts.load()                 # shipped data (+ local packs given as paths)
     kb.topic("going on the nod").facts      # lookups by id or alias
     heroinfacts.validate("my-pack.yaml")    # [] or a list of Problem(file, line, message)
+    heroinfacts.ask("is smack a downer")    # the answer first; .answered, .crisis, .to_dict()
+    heroinfacts.search("benzos", limit=5)   # ranked hits over every kind of entry
 
 Imports stay lazy so that ``import heroinfacts`` is cheap.
 """
@@ -19,10 +21,13 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .errors import Problem
+    from .search import SearchResult
     from .store import KnowledgeBase
 
-__all__ = ["__version__", "load", "validate"]
+__all__ = ["__version__", "ask", "load", "search", "validate"]
 
 
 def load(
@@ -53,3 +58,58 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
     from .checking import validate_paths
 
     return validate_paths([os.fspath(p) for p in paths])
+
+
+_LOADED: dict[tuple[str, ...], KnowledgeBase] = {}
+
+
+def _kb(kb: KnowledgeBase | None, packs: Iterable[str | os.PathLike[str]]) -> KnowledgeBase:
+    """``kb``, or the shipped data plus ``packs``, loaded once per process."""
+    if kb is not None:
+        return kb
+    key = tuple(os.fspath(p) for p in packs)
+    if key not in _LOADED:
+        _LOADED[key] = load(key)
+    return _LOADED[key]
+
+
+def ask(
+    question: str,
+    *,
+    packs: Iterable[str | os.PathLike[str]] = (),
+    kb: KnowledgeBase | None = None,
+) -> SearchResult:
+    """Answer a plain question as ``heroinfacts ask`` does (see :func:`heroinfacts.search.ask`).
+
+    ``result.results[0]`` is the answer; for a message that may mean someone is in danger it is
+    the help line (``result.crisis`` is ``"overdose"`` or ``"suicide"``). ``result.answered`` is
+    false when nothing in the data answers (``result.message`` says why, ``result.suggestions``
+    names topics to read). ``result.to_dict()`` is the JSON of ``ask --json`` without its
+    ``resources`` and ``interactions``. Uses ``kb``, or loads the shipped data plus ``packs``.
+    """
+    from .search import ask as _ask
+
+    return _ask(_kb(kb, packs), question)
+
+
+def _search(
+    query: str,
+    *,
+    kinds: Sequence[str] | None = None,
+    limit: int = 10,
+    packs: Iterable[str | os.PathLike[str]] = (),
+    kb: KnowledgeBase | None = None,
+) -> SearchResult:
+    """Ranked hits for ``query`` as ``heroinfacts search`` finds them, at most ``limit``, of
+    every kind of entry or only ``kinds`` (raises ValueError for an unknown kind). Uses ``kb``,
+    or loads the shipped data plus ``packs``.
+
+    Called as ``heroinfacts.search(query, ...)``: the package :mod:`heroinfacts.search` (the
+    engine) is callable, and calling it calls this."""
+    from .search import search as _engine_search
+
+    return _engine_search(_kb(kb, packs), query, kinds=kinds, limit=limit)
+
+
+if TYPE_CHECKING:
+    search = _search

@@ -189,13 +189,13 @@ def _maker(
         if not a or not b:
             return None
         return lambda kb: views.mix(kb, a, b)
-    from . import search
+    from .search import engine
 
     assert name is not None
     text = name
     if command == "ask":
-        return lambda kb: views.ask_view(kb, search.ask(kb, text))
-    return lambda kb: views.search_view(kb, search.search(kb, text, kinds=None, limit=10))
+        return lambda kb: views.ask_view(kb, engine.ask(kb, text))
+    return lambda kb: views.search_view(kb, engine.search(kb, text, kinds=None, limit=10))
 
 
 if __name__ == "__main__":

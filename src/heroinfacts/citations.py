@@ -50,6 +50,9 @@ _IN_CONTAINER_TYPES = frozenset(
     {"chapter", "entry", "entry-dictionary", "entry-encyclopedia", "paper-conference"}
 )
 _POST_TYPES = frozenset({"post", "post-weblog"})
+#: Types whose APA 7 date is the year alone (journal articles and reports): "(2009)." where a
+#: web page would print "(2009, March 31).".
+_YEAR_ONLY_TYPES = frozenset({"article-journal", "report"})
 
 _SPACE_RE = re.compile(r"\s+")
 _PAGE_DASH_RE = re.compile(r"(?<=[0-9A-Za-z])\s*(?:--?|–|—)\s*(?=[0-9A-Za-z])")
@@ -229,11 +232,14 @@ def _ymd(date: _Date) -> str:
     return f"{date[0]}, {md}" if md else str(date[0])
 
 
-def _apa_date(value: object) -> str:
+def _apa_date(value: object, *, year_only: bool = False) -> str:
     dates = _dates(value)
     if not dates:
         literal = _prose(value.get("literal")) if isinstance(value, Mapping) else ""
         return literal or "n.d."
+    if year_only:
+        first, last = dates[0][0], dates[-1][0]
+        return str(first) if first == last else f"{first}–{last}"
     if len(dates) == 1:
         return _ymd(dates[0])
     start, end = dates
@@ -417,7 +423,8 @@ def apa_segments(ref: Mapping[str, Any]) -> list[tuple[str, bool]]:
     title = _title(ref, italic=not plain_title)
     if title and not plain_title:
         title.append((_qualifiers(ref, kind), False))
-    date = [(f"({_apa_date(ref.get('issued'))}).", False)]
+    issued = _apa_date(ref.get("issued"), year_only=kind in _YEAR_ONLY_TYPES)
+    date = [(f"({issued}).", False)]
     head = [[(authors, False)], date, title] if authors else [title, date]
     elements = [*head, *_apa_source(ref, kind, _full_names(ref))]
 

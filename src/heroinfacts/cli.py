@@ -202,7 +202,10 @@ def main_callback(
     if ctx.invoked_subcommand is None:
         from .views import welcome
 
-        disclaimer = "Information, not medical advice. In a crisis in the US, call or text 988."
+        disclaimer = (
+            "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+            "In a suicidal or mental-health crisis, call or text 988."
+        )
         output.show_view(welcome(disclaimer), Opts(json_, plain, no_color, width).mode())
         raise typer.Exit(0)
     if given:  # the command's own defaults: a command without such an option ignores it
@@ -354,7 +357,7 @@ def refs(
     """List the references, numbered, in APA style or as BibTeX, RIS or CSL-JSON."""
     from . import citations
     from .views import refs as choose
-    from .views import refs_view
+    from .views import refs_view, topic_checks
 
     opts = Opts(json_, plain, no_color, width, pack, quiet)
     if fmt not in REF_FORMATS:
@@ -369,7 +372,8 @@ def refs(
 
     def make(kb: KnowledgeBase) -> View:
         chosen, heading = choose(kb, one, topic)
-        view = refs_view(kb, chosen, heading)
+        checks = topic_checks(kb.topic(topic)) if topic is not None else None
+        view = refs_view(kb, chosen, heading, checks)
         if fmt != "apa" and not opts.json:
             csl = [r.csl for r in chosen]
             text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
@@ -505,7 +509,8 @@ def ask(
     question: Annotated[
         list[str],
         typer.Argument(
-            help="A question in your own words, e.g. why do i feel low after quitting.",
+            help="A question in your own words, e.g. why do i feel low after quitting; "
+            "- reads it from standard input.",
             show_default=False,
             metavar="QUESTION...",
         ),
@@ -518,14 +523,16 @@ def ask(
     quiet: QuietOpt = False,
 ) -> None:
     """Answer a plain question: the best fact first, with its sources."""
-    from . import search
+    from .search import engine
     from .views import ask_view
 
+    if question == ["-"]:  # the question from standard input
+        question = [sys.stdin.read()] if sys.stdin else []
     text = _name(question, "QUESTION", json_)
     assert text is not None
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: ask_view(kb, search.ask(kb, text)),
+        lambda kb: ask_view(kb, engine.ask(kb, text)),
     )
 
 
@@ -560,7 +567,7 @@ def search_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Search everything: topics, facts, lists, terms, help lines and references."""
-    from . import search
+    from .search import engine
     from .views import search_view
 
     text = _name(query, "QUERY", json_)
@@ -574,7 +581,7 @@ def search_cmd(
         )
     run(
         Opts(json_, plain, no_color, width, pack, quiet),
-        lambda kb: search_view(kb, search.search(kb, text, kinds=kind or None, limit=limit)),
+        lambda kb: search_view(kb, engine.search(kb, text, kinds=kind or None, limit=limit)),
     )
 
 

@@ -32,7 +32,7 @@ from .errors import NotFound, UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
 from .store import KnowledgeBase
-from .views import CONTACT_WORD, HELP_TITLE, Citer, resource_details
+from .views import CONTACT_WORD, HELP_TITLE, Citer, list_bullets, resource_details
 
 #: Output format by file suffix.
 FORMATS = {
@@ -206,7 +206,7 @@ def _list_blocks(sl: SignList, citer: Citer) -> list[Block]:
     blocks: list[Block] = [Heading(sl.title)]
     if sl.intro:
         blocks.append(Para([(sl.intro, "")]))
-    blocks.append(Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+    blocks.append(list_bullets(sl))
     blocks.append(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     return blocks
 

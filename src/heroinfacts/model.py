@@ -15,6 +15,9 @@ from . import records
 #: Concerns that make a page show crisis help: nothing hides those resources.
 CRISIS_CONCERNS = frozenset({"depression", "suicide", "overdose"})
 CONCERNS = ("substance-use", "depression", "suicide", "overdose")
+#: Concerns from the most to the least urgent: help for the most urgent concern a page shares
+#: with a resource comes first (911 in an overdose, 988 for suicide).
+URGENCY = ("overdose", "suicide", "depression", "substance-use")
 
 T = TypeVar("T")
 
@@ -84,6 +87,22 @@ class Proportion(Record):
     wording: str
 
 
+class CiteCheck(Record):
+    """How one cite was checked: the copy of reference ``ref`` that was read (``read``, an
+    address), the part read (``section``), and whether it ``states`` the claim or supports it
+    ``partly``; ``note`` says more (for example that the copy is the same document elsewhere)."""
+
+    ref: str
+    read: str
+    section: str
+    supports: str
+    note: str | None = None
+
+
+def _checks(d: Mapping[str, Any]) -> tuple[CiteCheck, ...]:
+    return tuple(CiteCheck(**c) for c in d.get("checks", ()))
+
+
 class Fact(Record):
     id: str
     text: str
@@ -91,6 +110,8 @@ class Fact(Record):
     topic: str
     proportion: Proportion | None = None
     note: str | None = None
+    #: The check records of ``cites`` (every cite but the article, in the shipped data).
+    checks: tuple[CiteCheck, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Fact:
@@ -102,6 +123,7 @@ class Fact(Record):
             topic=d["topic"],
             proportion=Proportion(**p) if p else None,
             note=d.get("note"),
+            checks=_checks(d),
         )
 
 
@@ -113,6 +135,7 @@ class Topic(Record):
     facts: tuple[Fact, ...]
     related: tuple[str, ...] = ()
     concerns: tuple[str, ...] = ()
+    search_words: tuple[str, ...] = ()
 
     @property
     def cites(self) -> tuple[str, ...]:
@@ -129,6 +152,7 @@ class Topic(Record):
             facts=tuple(Fact.from_dict(f) for f in d["facts"]),
             related=tuple(d.get("related", ())),
             concerns=tuple(d.get("concerns", ())),
+            search_words=tuple(d.get("search_words", ())),
         )
 
 
@@ -145,6 +169,14 @@ class SignList(Record):
     cites: tuple[str, ...]
     intro: str | None = None
     concerns: tuple[str, ...] = ()
+    search_words: tuple[str, ...] = ()
+    checks: tuple[CiteCheck, ...] = ()
+    #: True for steps to take in order (printed numbered), False for signs (a checklist).
+    ordered: bool = False
+
+    @property
+    def marker(self) -> str:
+        return "number" if self.ordered else "check"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignList:
@@ -156,6 +188,9 @@ class SignList(Record):
             cites=tuple(d["cites"]),
             intro=d.get("intro"),
             concerns=tuple(d.get("concerns", ())),
+            search_words=tuple(d.get("search_words", ())),
+            checks=_checks(d),
+            ordered=bool(d.get("ordered", False)),
         )
 
 
@@ -165,6 +200,8 @@ class Term(Record):
     aliases: tuple[str, ...]
     definition: str
     cites: tuple[str, ...]
+    search_words: tuple[str, ...] = ()
+    checks: tuple[CiteCheck, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Term:
@@ -174,6 +211,8 @@ class Term(Record):
             aliases=tuple(d.get("aliases", ())),
             definition=d["definition"],
             cites=tuple(d["cites"]),
+            search_words=tuple(d.get("search_words", ())),
+            checks=_checks(d),
         )
 
 
@@ -191,10 +230,16 @@ class DrugClass(Record):
     id: str
     name: str
     aliases: tuple[str, ...]
+    search_words: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DrugClass:
-        return cls(id=d["id"], name=d["name"], aliases=tuple(d.get("aliases", ())))
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            aliases=tuple(d.get("aliases", ())),
+            search_words=tuple(d.get("search_words", ())),
+        )
 
 
 class Substance(Record):
@@ -203,6 +248,8 @@ class Substance(Record):
     aliases: tuple[str, ...]
     classes: tuple[str, ...]
     cites: tuple[str, ...]
+    search_words: tuple[str, ...] = ()
+    checks: tuple[CiteCheck, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Substance:
@@ -212,6 +259,8 @@ class Substance(Record):
             aliases=tuple(d.get("aliases", ())),
             classes=tuple(d["classes"]),
             cites=tuple(d["cites"]),
+            search_words=tuple(d.get("search_words", ())),
+            checks=_checks(d),
         )
 
 
@@ -221,6 +270,7 @@ class Interaction(Record):
     severity: str
     note: str
     cites: tuple[str, ...]
+    checks: tuple[CiteCheck, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Interaction:
@@ -231,6 +281,7 @@ class Interaction(Record):
             severity=d["severity"],
             note=d["note"],
             cites=tuple(d["cites"]),
+            checks=_checks(d),
         )
 
 
@@ -259,6 +310,7 @@ class Resource(Record):
     address: str | None = None
     #: The id of the local pack that added this resource; None for shipped ones.
     pack: str | None = None
+    checks: tuple[CiteCheck, ...] = ()
 
     @property
     def is_crisis(self) -> bool:
@@ -280,6 +332,7 @@ class Resource(Record):
             cost=d.get("cost"),
             address=d.get("address"),
             pack=d.get("pack"),
+            checks=_checks(d),
         )
 
 

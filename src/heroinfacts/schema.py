@@ -281,11 +281,33 @@ def _kind(v: Any) -> str:
 
 _STRS = _list_of(_str)
 _IDS = _list_of(_id)
-_CITES = _list_of(_id, nonempty=True)
+#: A cite is a mapping with its check record, except the source article, cited bare.
+_CITES = _list_of(lambda x: x, nonempty=True)  # each cite checked by _read_cites
 _CONCERNS = _list_of(_enum(*CONCERNS))
 _ENTRIES = _list_of(lambda x: x, nonempty=True)  # nested mappings, checked one by one later
 
 Spec = dict[str, tuple[Callable[[Any], Any], bool]]  # key -> (check, required)
+
+#: The reference cited bare, without a check record: the source article, which is where every
+#: claim was first read. Every other cite in the shipped data records how it was checked.
+BARE_CITE = "article"
+#: Whether the shipped data must give every cite but the article a check record (off only until
+#: the shipped data has been converted).
+REQUIRE_CHECKS = False
+#: How much of a claim the text read says.
+SUPPORTS = ("states", "partly")
+#: A cite's check record: which reference, the address of the copy read, the part of it read,
+#: and whether that text states the claim or supports it in part.
+CITE: Spec = {
+    "ref": (_id, True),
+    "read": (_str, True),
+    "section": (_str, True),
+    "supports": (_enum(*SUPPORTS), True),
+    "note": (_str, False),
+}
+#: Words that only search reads (misspellings, question phrasings, related words), kept apart
+#: from ``aliases``, the true synonyms a page shows as "Also called".
+_NAMES: Spec = {"aliases": (_STRS, False), "search_words": (_STRS, False)}
 
 BUNDLE: Spec = {k: (_str, True) for k in ("title", "language", "license", "disclaimer", "version")}
 BUNDLE |= {"id": (_id, True), "reviewed": (_date, True)}
@@ -303,11 +325,11 @@ SECTIONS: dict[str, Spec] = {
     }
     | {k: (_str, False) for k in CSL_TEXT},
     "severities": COMMON | {"label": (_str, True), "definition": (_str, True)},
-    "classes": COMMON | {"name": (_str, True), "aliases": (_STRS, False)},
+    "classes": COMMON | {"name": (_str, True)} | _NAMES,
     "substances": COMMON
+    | {"name": (_str, True)}
+    | _NAMES
     | {
-        "name": (_str, True),
-        "aliases": (_STRS, False),
         "classes": (_list_of(_id, nonempty=True), True),
         "cites": (_CITES, True),
     },
@@ -321,7 +343,9 @@ SECTIONS: dict[str, Spec] = {
     "topics": COMMON
     | {
         "title": (_str, True),
-        "aliases": (_STRS, False),
+    }
+    | _NAMES
+    | {
         "summary": (_str, True),
         "concerns": (_CONCERNS, False),
         "facts": (_ENTRIES, True),
@@ -330,16 +354,21 @@ SECTIONS: dict[str, Spec] = {
     "lists": COMMON
     | {
         "title": (_str, True),
-        "aliases": (_STRS, False),
+    }
+    | _NAMES
+    | {
         "intro": (_str, False),
         "concerns": (_CONCERNS, False),
+        "ordered": (_bool, False),
         "cites": (_CITES, True),
         "items": (_ENTRIES, True),
     },
     "glossary": COMMON
     | {
         "term": (_str, True),
-        "aliases": (_STRS, False),
+    }
+    | _NAMES
+    | {
         "definition": (_str, True),
         "cites": (_CITES, True),
     },
@@ -569,7 +598,7 @@ def compile_sources(
                         (fi, (section, i, "override")),
                         f"{what} has `override: true` but no earlier file defines it",
                     )
-                record = _finish(ck, section, rid, entry, loc, what, fact_ids, item_ids)
+                record = _finish(ck, section, rid, entry, loc, what, fact_ids, item_ids, sf.shipped)
                 if record is None:
                     continue
                 if section == "resources":
@@ -663,10 +692,14 @@ def _finish(
     what: str,
     fact_ids: dict[str, Loc],
     item_ids: dict[str, Loc],
+    shipped: bool,
 ) -> dict[str, Any] | None:
     """Check the nested parts of an entry; the JSON-ready record, or None if unusable."""
     record: dict[str, Any] = {"id": rid, **entry}
     fi, path = loc
+    _check_names(ck, entry, loc, what)
+    if "cites" in entry and not _read_cites(ck, record, loc, what, shipped):
+        return None
     if section == "topics":
         facts = []
         for j, raw in enumerate(entry["facts"]):
@@ -677,7 +710,7 @@ def _finish(
                 else f"fact {j + 1} of {what}"
             )
             fact = ck.mapping(raw, FACT, floc, fwhat)
-            if fact is None:
+            if fact is None or not _read_cites(ck, fact, floc, fwhat, shipped):
                 continue
             if fact["id"] in fact_ids:
                 ck.problem(floc, f"{fwhat} is already defined at {ck.where(fact_ids[fact['id']])}")
@@ -735,6 +768,61 @@ def _finish(
     return record
 
 
+def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipped: bool) -> bool:
+    """Split ``record["cites"]`` (as written) into reference ids (``cites``) and the check
+    records of those that have one (``checks``, in the same order); False when a cite is
+    unusable. In the shipped data every cite but :data:`BARE_CITE` needs its check record; a
+    local pack may cite bare ids (docs/data-format.md, "Cites and their check records")."""
+    fi, path = loc
+    ids: list[str] = []
+    checks: list[dict[str, Any]] = []
+    ok = True
+    for k, raw in enumerate(record["cites"]):
+        cloc: Loc = (fi, (*path, "cites", k))
+        if isinstance(raw, dict):
+            check = ck.mapping(raw, CITE, cloc, f"{what}: cite {k + 1}")
+            if check is None:
+                ok = False
+                continue
+            ids.append(check["ref"])
+            checks.append(check)
+            continue
+        try:
+            ref = _id(raw)
+        except _Invalid as err:
+            ck.problem(
+                cloc,
+                f"{what}: cite {k + 1} {err}; a cite is `{BARE_CITE}` or a mapping "
+                "{ref, read, section, supports}",
+            )
+            ok = False
+            continue
+        if shipped and ref != BARE_CITE and REQUIRE_CHECKS:
+            ck.problem(
+                cloc,
+                f"{what} cites {ref!r} without a check record: write "
+                f"{{ref: {ref}, read: ADDRESS, section: PART, supports: states|partly}}",
+            )
+            ok = False
+            continue
+        ids.append(ref)
+    record["cites"] = ids
+    record["checks"] = checks
+    return ok
+
+
+def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> None:
+    """A word is a true synonym (``aliases``) or a search word (``search_words``), not both."""
+    aliases = {normalize(a) for a in entry.get("aliases", [])}
+    for k, word in enumerate(entry.get("search_words", [])):
+        if normalize(word) in aliases:
+            ck.problem(
+                (loc[0], (*loc[1], "search_words", k)),
+                f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
+                'true synonym (shown as "Also called") or a search word, not both',
+            )
+
+
 def _raw_cites(entry: Any) -> list[str]:
     if not isinstance(entry, dict):
         return []
@@ -743,7 +831,8 @@ def _raw_cites(entry: Any) -> list[str]:
     for fact in facts if isinstance(facts, list) else []:
         if isinstance(fact, dict) and isinstance(fact.get("cites"), list):
             found += fact["cites"]
-    return [c for c in found if isinstance(c, str)]
+    refs = [c.get("ref") if isinstance(c, dict) else c for c in found]
+    return [r for r in refs if isinstance(r, str)]
 
 
 def _cites_of(section: str, record: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:
@@ -803,8 +892,9 @@ def _build_names(
             label = rec.get("title") or rec.get("term") or rec.get("name")
             if label:
                 add(ns, label, rid, loc)
-            for k, alias in enumerate(rec.get("aliases", [])):
-                add(ns, alias, rid, (loc[0], (*loc[1], "aliases", k)))
+            for key in ("aliases", "search_words"):
+                for k, alias in enumerate(rec.get(key, [])):
+                    add(ns, alias, rid, (loc[0], (*loc[1], key, k)))
     for loc, entry in alias_adds:
         section = ALIAS_KINDS[entry["kind"]]
         kind, ns = KIND[section], NAMESPACE[section]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound
 from .model import (
+    URGENCY,
     Bundle,
     DrugClass,
     Interaction,
@@ -291,11 +292,13 @@ class KnowledgeBase:
         return None
 
     def resources(self, concerns: Sequence[str] | None = None) -> list[Resource]:
-        """Help resources, shipped first then local; only those sharing a concern, if given."""
+        """Help resources, shipped first then local; only those sharing a concern, if given,
+        ordered by the most urgent concern each shares (see ``URGENCY``), then data order."""
         out = [Resource.from_dict(r) for r in self._all("resource")]
         if concerns is not None:
             wanted = set(concerns)
             out = [r for r in out if wanted.intersection(r.concerns)]
+            out.sort(key=lambda r: min(URGENCY.index(c) for c in wanted.intersection(r.concerns)))
         return out
 
 

@@ -5,11 +5,20 @@ Views only read the knowledge base; they never print. ``cli.py`` picks the rende
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ._version import __version__
-from .model import CRISIS_CONCERNS, DrugClass, Fact, Interaction, Resource, Substance
+from .model import (
+    CRISIS_CONCERNS,
+    DrugClass,
+    Fact,
+    Interaction,
+    Resource,
+    SignList,
+    Substance,
+    Topic,
+)
 from .records import Record, field
 from .render.doc import (
     Bullets,
@@ -263,6 +272,11 @@ def _merge_bullets(blocks: list[Any]) -> list[Any]:
     return out
 
 
+def list_bullets(sl: SignList) -> Bullets:
+    """A list's items: numbered when they are steps to take in order, else a checklist."""
+    return Bullets([[(i.text, "")] for i in sl.items], marker=sl.marker)
+
+
 def symptoms(kb: KnowledgeBase, name: str | None) -> View:
     if name is None:
         lists = kb.sign_lists()
@@ -284,11 +298,11 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
     doc = Doc().add(Title(sl.title))
     if sl.intro:
         doc.add(Para([(sl.intro, "")]))
-    doc.add(Bullets([[(i.text, "")] for i in sl.items], marker="check"))
-    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     resources = crisis_resources(kb, sl.concerns)
-    if resources:
+    if resources:  # crisis help before the list: someone in danger reads the top first
         doc.add(help_callout(resources))
+    doc.add(list_bullets(sl))
+    doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
     doc.add(citer.block(kb), footer(kb))
     data = {
         "list": sl.to_dict(),
@@ -324,13 +338,32 @@ def refs(kb: KnowledgeBase, ref_id: str | None, for_topic: str | None) -> tuple[
     return kb.references(), "References"
 
 
-def refs_view(kb: KnowledgeBase, chosen: Sequence[Any], heading: str) -> View:
+def topic_checks(topic: Topic) -> dict[str, list[dict[str, Any]]]:
+    """How each reference a topic cites was checked, by reference id: one record per fact
+    that cites it with a check record (``fact``, then the record's fields)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for f in topic.facts:
+        for check in f.checks:
+            found.setdefault(check.ref, []).append({"fact": f.id, **check.to_dict()})
+    return found
+
+
+def refs_view(
+    kb: KnowledgeBase,
+    chosen: Sequence[Any],
+    heading: str,
+    checks: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> View:
+    """The references ``chosen``; with ``checks`` (``refs --for``), each one's JSON also says
+    how the topic's cites of it were checked (the terminal shows the references alone)."""
     from .citations import apa_segments
 
     entries = [(i, apa_segments(r.csl)) for i, r in enumerate(chosen, 1)]
     doc = Doc().add(References(entries, heading))
-    data = {"references": [reference_data(i, r) for i, r in enumerate(chosen, 1)]}
-    return View(doc, data)
+    refs = [reference_data(i, r) for i, r in enumerate(chosen, 1)]
+    if checks is not None:
+        refs = [r | {"checks": checks.get(r["id"], [])} for r in refs]
+    return View(doc, {"references": refs})
 
 
 def classes_of(drug: Substance | DrugClass) -> tuple[str, ...]:
@@ -593,12 +626,14 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         block, entry = interaction_block(kb, inter, citer)
         doc.add(block)
         mix_data.append(entry)
+    if result.message and resources:  # no dosing advice: said under the help lines
+        doc.add(Para([(result.message, "bold")]))
     facts = [h for h in hits if h.kind != "resource"]
     if facts:
         best, more = facts[0], facts[1:5]
         if best.kind == "list":  # a sign or symptom list answers: show it as a checklist
             sl = kb.sign_list(best.id)
-            doc.add(Title(sl.title), Bullets([[(i.text, "")] for i in sl.items], marker="check"))
+            doc.add(Title(sl.title), list_bullets(sl))
             doc.add(Para([("Sources: ", "dim"), (citer.mark(sl.cites), "cite")]))
             source = f"heroinfacts symptoms {sl.id}"
         else:
@@ -619,4 +654,19 @@ def ask_view(kb: KnowledgeBase, result: Any) -> View:
         "resources": [r.to_dict() for r in resources],
         "interactions": mix_data,
     }
-    return View(doc, data, code=0 if hits or mixes else 1, notices=_notices(result))
+    answered = result.answered or bool(mixes)
+    return View(doc, data, code=0 if answered else 1, notices=_ask_notices(result, answered))
+
+
+def _ask_notices(result: Any, answered: bool) -> list[str]:
+    """As :func:`_notices`, but an unanswered question says so and names topics to read."""
+    notes = [n for n in (result.notice,) if n]
+    if result.corrected:
+        notes.append(f"Showing results for: {result.corrected}")
+    if not answered and not any(h.kind == "resource" for h in result.results):
+        lines = [result.message or "heroinfacts has nothing on that."]
+        if result.suggestions:
+            read = ", ".join(f"heroinfacts show {t}" for t in result.suggestions)
+            lines.append(f"You could read: {read}")
+        notes.append("\n".join(lines))
+    return notes

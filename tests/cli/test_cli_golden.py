@@ -34,6 +34,13 @@ CASES: list[tuple[list[str], int]] = [
     (["help-now"], 0),
     (["search", "gaba"], 0),
     (["ask", "is smack a downer"], 0),
+    # Where an overdose may be happening: 911 first, cited facts, numbered steps.
+    (["show", "overdose"], 0),
+    (["symptoms", "signs-of-overdose"], 0),
+    (["symptoms", "overdose-steps"], 0),
+    (["mix", "heroin", "alcohol"], 0),
+    (["show", "withdrawal"], 0),
+    (["ask", "what is narcan"], 0),
 ]
 
 #: Machine formats: the same at any width and in any mode.

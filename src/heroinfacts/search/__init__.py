@@ -19,6 +19,12 @@ compiled cache. The work is split by stage:
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
+from . import answer as _answer
+from . import run as _run
 from .answer import ASK_FACTS, ask
 from .index import FALLBACK_ENV, KINDS, build_index, fts5_available
 from .results import Hit, SearchResult
@@ -41,3 +47,28 @@ __all__ = [
     "normalize_query",
     "search",
 ]
+
+
+class _Engine:
+    """The engine's two entry points, for code that holds a knowledge base (the commands):
+    ``engine.ask(kb, question)``, ``engine.search(kb, query, ...)``."""
+
+    ask = staticmethod(_answer.ask)
+    search = staticmethod(_run.search)
+
+
+engine = _Engine()
+
+
+class _Callable(types.ModuleType):
+    """This package, callable: ``heroinfacts.search(query, ...)`` is the public API's search
+    (:func:`heroinfacts._search`), while ``heroinfacts.search.search(kb, query)`` stays the
+    engine's."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> SearchResult:
+        from .. import _search
+
+        return _search(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _Callable

@@ -14,8 +14,9 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import crisis
 from .index import MAX_PHRASE, PROPORTION_MARK, _id_words, _trim
-from .query import Phrase, _Query
+from .query import HELP_WORD, Phrase, _Query
 from .results import Hit, SearchResult
 from .run import _crisis_hits, _has_phrase, _safe_suggest, _search
 from .text import MAX_TOKENS, _stem, _words
@@ -29,16 +30,21 @@ ASK_FACTS = 5
 def ask(kb: KnowledgeBase, question: str) -> SearchResult:
     """The best answer to ``question`` first, then up to four supporting facts.
 
-    The answer is a fact, or for a question about signs or symptoms a list (title and items as
-    the text, the list's citations). When the question names a topic (its title, id or an alias
-    covers the question's concepts, see :func:`_subject`), the answer is that topic's lead, its
-    first fact, unless another of its facts says more of the question in its own words; the
-    rest of the topic supports it. Otherwise the facts that say more of the question come first,
-    then the search's order. When nothing found says anything specific the question asks
-    ("can you smoke heroin"), there is no answer, and the suggestions start with the topics the
-    question's known words found. For a question about suicide, self-harm or overdose, the
-    matching help resource comes first; a list whose concerns are a crisis brings its help
-    resource along, last.
+    Safety comes before relevance. A message that may mean someone is in danger (see
+    :mod:`.crisis`) gets its help line first: for an overdose, 911, then the overdose steps,
+    naloxone and the signs of an overdose, then the answer; for suicide, 988, then 911, then
+    the answer. A question that asks for an amount, a dose, a way to use or a lethal quantity
+    gets no fact at all: the help lines, and :data:`NO_DOSING` as its message.
+
+    Otherwise the answer is a fact, or for a question about signs or symptoms a list (title and
+    items as the text, the list's citations). When the question names a topic (its title, id or
+    an alias covers the question's concepts, see :func:`_subject`), the answer is that topic's
+    lead, its first fact, unless another of its facts says more of the question in its own
+    words; the rest of the topic supports it. Otherwise the facts that say more of the question
+    come first, then the search's order. When nothing found says enough of what the question
+    asks ("can you smoke heroin"), there is no answer (``answered`` is false, the message is
+    :data:`NOTHING`) and the suggestions are topics to read. A list whose concerns are a crisis
+    brings its help resource along, last.
 
     ``next_topic`` is a topic to read next: the topic of the best supporting fact that is not the
     answer's own, else the first topic the answer's topic relates to.
@@ -46,33 +52,36 @@ def ask(kb: KnowledgeBase, question: str) -> SearchResult:
     text = question if isinstance(question, str) else ""
     q, pool, notice = _search(kb, text, ASK_KINDS, ASK_POOL)
     if q is None:
-        return SearchResult(text, None, (), notice=notice, asked=True)
+        return SearchResult(text, None, (), notice=notice, asked=True, answered=False)
+    found = crisis.detect(text)
     try:
-        answers = _answers(kb.conn, q, pool)
+        answers = [] if found.amount else _answers(kb.conn, q, pool)
     except (sqlite3.Error, ValueError):  # a damaged record: the search's own order
         answers = [h for h in pool if h.kind == "fact"][:ASK_FACTS]
+    conn = kb.conn
     hits = list(answers)
-    crisis = list(q.concerns)
-    if not crisis and answers and answers[0].kind == "list":
-        crisis = _list_crisis(kb.conn, answers[0].id)
-    if crisis:
-        top = answers[0].score if answers else 0.0
-        try:
-            help_hits = _crisis_hits(kb.conn, crisis, top, None)
-        except sqlite3.Error:
-            help_hits = []
-        if q.concerns:
-            hits = [*help_hits, *answers][:ASK_FACTS]
-        else:  # help that belongs with a list answer: after it, kept within ASK_FACTS
-            help_hits = help_hits[:1]
-            room = ASK_FACTS - len(help_hits)
-            low = min((h.score for h in answers[:room]), default=0.0)
-            tail = [_rescore(h, low - 1 - i) for i, h in enumerate(help_hits)]
-            hits = [*answers[:room], *tail]
+    message: str | None = None
+    if q.concerns and q.concerns[0] == crisis.SUICIDE and crisis.first_person(text):
+        answers = []  # someone speaking of ending their life gets the lines, not facts
+    if q.concerns:  # danger: the help line first, then what to do, then the answer
+        hits = _crisis_answer(conn, q.concerns, answers)
+    elif found.amount:
+        hits = _help(conn, DOSING_HELP)
+        message = NO_DOSING
+    elif answers and answers[0].kind == "list" and (listed := _list_crisis(conn, answers[0].id)):
+        # help that belongs with a list answer: after it, kept within ASK_FACTS
+        help_hits = _help(conn, listed)[:1]
+        room = ASK_FACTS - len(help_hits)
+        low = min((h.score for h in answers[:room]), default=0.0)
+        tail = [_rescore(h, low - 1 - i) for i, h in enumerate(help_hits)]
+        hits = [*answers[:room], *tail]
+    answered = bool(q.concerns) or bool(answers)
     suggestions: tuple[str, ...] = ()
-    if not hits:  # the topics the question's known words found, then close words and names
-        pages = [h.id for h in pool if h.kind == "topic"][:3]
-        suggestions = tuple(dict.fromkeys([*pages, *_safe_suggest(kb.conn, q, text)]))[:6]
+    if not answered:
+        message = message or NOTHING
+        suggestions = _could_read(conn, q, pool, text)
+        if not hits and q.words and HELP_WORD in q.words:  # "where can i get help with ..."
+            hits = _help(conn, ("substance-use",))
     return SearchResult(
         text,
         q.corrected,
@@ -80,9 +89,86 @@ def ask(kb: KnowledgeBase, question: str) -> SearchResult:
         q.terms,
         suggestions,
         notice,
-        _next_topic(kb.conn, [h for h in answers if h.kind != "resource"]),
+        _next_topic(conn, [h for h in answers if h.kind not in ("resource", "list")]),
         asked=True,
+        answered=answered,
+        crisis=q.concerns[0] if q.concerns else None,
+        message=message,
     )
+
+
+#: The message of an answer refused because the question asks for an amount or a way to use.
+NO_DOSING = (
+    "heroinfacts gives no dosing advice: no amounts, doses or ways to use. If you or someone "
+    "else may be in danger, call 911."
+)
+#: The message when nothing in the knowledge base answers the question.
+NOTHING = "heroinfacts has nothing on that."
+#: The help lines a question about amounts gets: emergency, crisis, and substance-use help.
+DOSING_HELP = ("overdose", "suicide", "substance-use")
+#: What follows 911 for an overdose (ids fixed by the data format), where the data has them.
+OVERDOSE_ANSWER = (("list", "overdose-steps"), ("topic", "naloxone"), ("list", "signs-of-overdose"))
+CRISIS_RESULTS = 6  # results for a crisis message: help lines, what to do, the answer
+
+
+def _help(conn: sqlite3.Connection, concerns: Sequence[str]) -> list[Hit]:
+    try:
+        return _crisis_hits(conn, concerns, 0.0, None)
+    except sqlite3.Error:
+        return []
+
+
+def _crisis_answer(
+    conn: sqlite3.Connection, concerns: Sequence[str], answers: list[Hit]
+) -> list[Hit]:
+    """Help lines first; for an overdose, what to do next; then the answer, scored in order."""
+    hits = _help(conn, concerns)
+    if concerns[0] == crisis.OVERDOSE:
+        for kind, rid in OVERDOSE_ANSWER:
+            try:
+                rec = _record(conn, kind, rid)
+            except (sqlite3.Error, ValueError):
+                rec = None
+            if rec is None:
+                continue
+            if kind == "list":
+                hits.append(_list_hit(rec, 0.0))
+            elif rec.get("facts"):
+                f = rec["facts"][0]
+                hits.append(Hit("fact", str(f["id"]), rid, str(rec.get("title")), str(f["text"]),
+                                tuple(str(c) for c in f.get("cites", [])), 0.0))  # fmt: skip
+    taken = {(h.kind, h.id) for h in hits}
+    hits += [h for h in answers if (h.kind, h.id) not in taken]
+    hits = hits[:CRISIS_RESULTS]
+    return [_rescore(h, float(len(hits) - i)) for i, h in enumerate(hits)]
+
+
+def _could_read(
+    conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit], text: str
+) -> tuple[str, ...]:
+    """Topics to read when nothing answers: those the question's words found, then topics
+    close to its words; failing both, the first topics."""
+    pages = [h.id for h in pool if h.kind == "topic"]
+    pages += [h.topic for h in pool if h.kind == "fact" and h.topic]
+    names = list(dict.fromkeys([*pages, *_safe_suggest(conn, q, text)]))
+    try:
+        marks = ",".join("?" * len(names))
+        known = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM records WHERE kind = 'topic' AND id IN ({marks})", names
+            )
+        }
+    except sqlite3.Error:
+        known = set()
+    out = [n for n in names if n in known][:3]
+    if not out:
+        try:
+            rows = conn.execute("SELECT id FROM records WHERE kind = 'topic' ORDER BY ord LIMIT 3")
+            out = [str(r[0]) for r in rows]
+        except sqlite3.Error:
+            out = []
+    return tuple(out)
 
 
 #: What ask ranks: the facts, and the topics and lists that may be what the question names.

@@ -6,16 +6,17 @@ a bounded number of rows through indexes and never loads the records into Python
 ``search_docs``
     One row per entry (topic, fact, list, item, term, interaction, resource, reference): what a
     hit shows (title, text, citations) and the text it is found by, in four columns: ``names``
-    (title and aliases), ``body`` (its own text), ``context`` (for a fact or item, the title of
-    its topic or list) and ``extra`` (id words, years, PMIDs).
+    (title, aliases and search words), ``body`` (its own text), ``context`` (for a fact or item,
+    the title of its topic or list) and ``extra`` (id words, years, PMIDs).
 ``search_fts``
     FTS5 over those columns (read through the ``search_content`` view; Porter stemming). Empty
     padding rows keep bm25's word weights positive in a small knowledge base (see :func:`_pad`).
 ``search_alias``
-    The aliases of topics and lists and the names of terms, substances and classes, as phrases,
-    with what each expands to: ``smack`` -> heroin, ``downer`` -> the title of the depressant
-    topic (which that topic's facts carry), ``xanax`` with ``heroin`` -> benzodiazepines,
-    opioids. Multi-word aliases (``on the nod``, ``dope sick``) are matched in the question.
+    The aliases and search words of topics and lists and the names of terms, substances and
+    classes, as phrases, with what each expands to: ``smack`` -> heroin, ``downer`` -> the title
+    of the depressant topic (which that topic's facts carry), ``xanax`` with ``heroin`` ->
+    benzodiazepines, opioids. Multi-word aliases (``on the nod``, ``dope sick``) are matched in
+    the question.
 ``search_vocab`` / ``search_vocab_rev``
     Unstemmed words and how often they occur (and the same words backwards), for correcting
     unknown words in a query.
@@ -166,7 +167,8 @@ class _Row(NamedTuple):
 
 
 def _aliases_of(rec: dict[str, Any]) -> str:
-    return " ; ".join(rec.get("aliases", []))
+    """An entry's aliases and search words: search reads both alike."""
+    return " ; ".join([*rec.get("aliases", []), *rec.get("search_words", [])])
 
 
 def _docs(compiled: Compiled) -> Iterator[_Row]:

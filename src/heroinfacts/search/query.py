@@ -6,8 +6,8 @@ aliases are matched (by light stem, so "get clean" finds "getting clean") and ex
 concept becomes an OR-group of FTS5 phrases. A "what is X" question also looks for "X is" /
 "called X", "how many" for facts that state a proportion, "X vs Y" for facts that say how things
 differ, "what do i do" for help, and two drugs joined by "with" or "and" for what is known about
-mixing them; words of time ("how long", "the first time") are dropped. Words about suicide,
-self-harm or overdose mark the query's crisis concerns.
+mixing them; words of time ("how long", "the first time") are dropped. The crisis model
+(:mod:`.crisis`) marks the query's crisis concerns.
 """
 
 from __future__ import annotations
@@ -17,42 +17,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..records import Record, field
+from . import crisis
 from .index import MAX_PHRASE, PROPORTION_MARK
-from .text import FILLER, MAX_TOKENS, _content, _stem, _words
+from .text import FILLER, MAX_TOKENS, _content, _distance, _stem, _words
 
 MAX_CORRECTIONS = 6  # unknown words looked up for a correction, per query
 
-# Crisis wording: token sequences (after normalisation, question words kept) and word prefixes.
-_SUICIDE_PHRASES = [
-    p.split()
-    for p in (
-        "kill myself|killing myself|kill my self|kill meself|end my life|end my own life|"
-        "ending my life|end it all|ending it all|take my life|take my own life|taking my life|"
-        "want to die|wanna die|want to be dead|wish i was dead|wish i were dead|better off dead|"
-        "no reason to live|dont want to live|dont want to be alive|do not want to live|"
-        "not want to be here|hurt myself|hurting myself|harm myself|harming myself|self harm|"
-        "self harming|self injury|cut myself|cutting myself|hang myself|shoot myself|"
-        "kms|unalive|unalive myself|thinking about death|thinking about dying|"
-        "thoughts of death|thoughts of dying|think about death|think about dying|"
-        "dont want to wake up"
-    ).split("|")
-]
-_SUICIDE_PREFIXES = ("suicid", "selfharm")
-_OVERDOSE_PHRASES = [
-    p.split()
-    for p in (
-        "od|ods|oding|oded|overdoes|took too much|taken too much|take too much|taking too much|"
-        "used too much|too much heroin|too much dope|not breathing|stopped breathing|"
-        "isnt breathing|cant breathe|can not breathe|cannot breathe|wont wake up|"
-        "will not wake up|not waking up|cant wake|blue lips|lips are blue|lips turning blue|"
-        "unresponsive|passed out|stop breathing|stops breathing|stop your breathing|"
-        "stop their breathing|breathing stopped|breathing has stopped"
-    ).split("|")
-]
-_OVERDOSE_PREFIXES = ("overdos",)
-_CRISIS_WORDS = frozenset(
-    w for p in _SUICIDE_PHRASES + _OVERDOSE_PHRASES for w in p
-)  # never "corrected"
+#: Words the crisis model reads (see :mod:`.crisis`): never "corrected" to other words.
+_CRISIS_WORDS = crisis.CUE_WORDS | frozenset(crisis.CHAT)
 _QUANTITY_PHRASES = [
     p.split()
     for p in (
@@ -187,22 +159,13 @@ def _is_definition(words: Sequence[str]) -> bool:
     return False
 
 
-def _crisis(words: Sequence[str]) -> list[str]:
-    """The crisis concerns a question raises: ``suicide`` and/or ``overdose``, in that order."""
-    found: list[str] = []
-    for concern, phrases, prefixes in (
-        ("suicide", _SUICIDE_PHRASES, _SUICIDE_PREFIXES),
-        ("overdose", _OVERDOSE_PHRASES, _OVERDOSE_PREFIXES),
-    ):
-        hit = any(w.startswith(prefixes) for w in words)
-        if not hit:
-            for i in range(len(words)):
-                if any(list(words[i : i + len(p)]) == p for p in phrases):
-                    hit = True
-                    break
-        if hit:
-            found.append(concern)
-    return found
+def _crisis(text: str) -> list[str]:
+    """The crisis concerns a message raises (see :func:`.crisis.detect`): ``suicide`` (with
+    ``overdose`` after it, as 911 goes with 988), ``overdose``, or none."""
+    found = crisis.detect(text)
+    if found.concern == crisis.SUICIDE:
+        return [crisis.SUICIDE, crisis.OVERDOSE]
+    return [found.concern] if found.concern else []
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -256,28 +219,6 @@ def _max_edits(word: str) -> int:
     """How many edits a correction may make: one, or two in a word of eight letters or more
     (so ``friend`` is never "corrected" to ``find``)."""
     return 1 if len(word) < 8 else 2
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment edit distance (a swap counts as one), or limit+1 when above."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def _close_words(
@@ -410,7 +351,7 @@ def _drop_time(words: Sequence[str]) -> list[str]:
 
 def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     words = _words(query)
-    concerns = _crisis(words)
+    concerns = _crisis(query)
     # 1. correct unknown words against the index vocabulary
     checkable = [
         w
@@ -433,7 +374,6 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     if fixes:
         words = [fixes.get(w, w) for w in words]
         corrected = " ".join(words)
-        concerns += [c for c in _crisis(words) if c not in concerns]
     if _has_any(words, _TIME_PHRASES):
         words = _drop_time(words)
     signs = bool(_SIGNS_WORDS.intersection(words)) or _has_any(words, _SIGNS_PHRASES)

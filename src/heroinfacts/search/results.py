@@ -40,7 +40,10 @@ class SearchResult(Record):
     suggestions: tuple[str, ...] = ()  # when nothing is found: close words and topic ids
     notice: str | None = None  # a one-line message for stderr (e.g. no FTS5)
     next_topic: str | None = None  # ask only: the topic id to read next
-    asked: bool = False  # made by ask (adds next_topic to JSON)
+    asked: bool = False  # made by ask (adds next_topic, answered, crisis, message to JSON)
+    answered: bool = True  # ask only: False when nothing answers (or an amount was asked)
+    crisis: str | None = None  # ask only: "overdose", "suicide" or None (see search.crisis)
+    message: str | None = None  # ask only: why there is no answer, for the reader
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -49,6 +52,9 @@ class SearchResult(Record):
             "results": [h.to_dict() for h in self.results],
         }
         if self.asked:
+            out["answered"] = self.answered
+            out["crisis"] = self.crisis
+            out["message"] = self.message
             out["next_topic"] = self.next_topic
         if not self.results and self.suggestions:
             out["suggestions"] = list(self.suggestions)

@@ -192,6 +192,11 @@ def _run_plain(
     return [_hit(r, -s) for s, _, _, r in scored[:limit]]
 
 
+#: The line that goes first for each crisis concern, where the data has it (ids fixed by the
+#: data format); otherwise the first resource with the concern, in data order.
+FIRST_LINE = {"overdose": "emergency-911", "suicide": "lifeline-988"}
+
+
 def _crisis_hits(
     conn: sqlite3.Connection, concerns: Sequence[str], top: float, kinds: Sequence[str] | None
 ) -> list[Hit]:
@@ -201,8 +206,8 @@ def _crisis_hits(
     for c in concerns:
         row = conn.execute(
             f"SELECT {_HIT_COLS} FROM search_concern c JOIN search_docs d ON d.doc = c.doc "
-            "WHERE c.concern = ? ORDER BY d.doc LIMIT 1",
-            (c,),
+            "WHERE c.concern = ? ORDER BY d.id = ? DESC, d.doc LIMIT 1",
+            (c, FIRST_LINE.get(c, "")),
         ).fetchone()
         if row and all(h.id != row[1] for h in out):
             out.append(_hit(row, 0.0))
@@ -260,7 +265,7 @@ def _plain_query(query: str) -> _Query:
     """The query as plain words, without aliases or corrections (used if analysis fails)."""
     words = normalize_query(query)
     groups = [_Group([((w,),)], [w], (w,)) for w in dict.fromkeys(words)]
-    return _Query(groups, None, _crisis(_words(query)), [], tuple(dict.fromkeys(words)))
+    return _Query(groups, None, _crisis(query), [], tuple(dict.fromkeys(words)))
 
 
 def _search(

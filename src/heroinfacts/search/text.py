@@ -29,6 +29,14 @@ FILLER = frozenset(
     """.split()
 )
 
+#: Chat spellings and words that only frame a question ("heroin facts", "explain heroin to me",
+#: "hey so what even is smack"): read as filler, never as something the question asks about.
+CHAT_FILLER = frozenset(
+    "u ur r ya ppl wat wut wats abt pls plz hey hi hello yo ok okay so even quick q fact facts "
+    "info information explain tell basics overview anyone guys lol idk".split()
+)
+FILLER = FILLER | CHAT_FILLER
+
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019\u02bc](?=[^\W_])")
 
@@ -87,3 +95,25 @@ def _stem(word: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
     return w
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment edit distance (a swap counts as one), or limit+1 when above."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]

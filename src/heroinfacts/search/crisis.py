@@ -1,0 +1,363 @@
+"""Telling a message from someone in danger: a small phrase model, built for recall.
+
+:func:`detect` reads a message as a frightened person types it (lower case, no apostrophes,
+typos, chat spellings, "he's not breathing", "cant wake her", run-ons) and says which crisis it
+may be, if any, and whether it asks for an amount or a way to use:
+
+``overdose``
+    an overdose that may be happening: someone not breathing or breathing strangely, who will
+    not wake or respond, blue or grey lips, gurgling, limp, or who took too much or mixed with
+    sleeping pills or alcohol and feels wrong. ``ask`` shows 911 first, then naloxone and the
+    overdose steps.
+``suicide``
+    thoughts of suicide or of not waking up, hopelessness with an intent, a plan to take a lot.
+    ``ask`` shows 988 first, and 911 for immediate danger.
+
+The model is three small sets of cues, each a sequence of word patterns (a pattern is a set of
+words; ``*`` after a stem matches any ending) matched with up to ``gap`` other words between
+them, plus a rule for framing:
+
+- *strong* cues mean danger whatever the framing ("kill myself", "wont wake up", "turning blue");
+- *framed* cues mean danger unless the message is a general question about other people
+  ("can heroin make you stop breathing", "suicide rates among users", "what does an overdose feel
+  like"): a message asks in general when it starts like a question or names statistics, and says
+  nothing about a particular person (no "i", "my", "he", "she", "friend" ...) and nothing urgent;
+- *amount* cues ask for a quantity, a dose or a way to use; together with a death word or a
+  first person wish to die they are suicide cues.
+
+It errs on the side of danger: a false alarm costs a help box above the answer, a miss can cost
+a life. Words are matched after folding chat spellings ("u", "ur", "r", "ppl", "od'd") and
+correcting a word within one edit (two in a long word) of a cue word of five letters or more,
+so "breathin", "overdoseing" and "sucidal" count. Nothing here reads the knowledge base: the
+detector works the same with any pack.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .text import _distance, _words
+
+OVERDOSE = "overdose"
+SUICIDE = "suicide"
+
+
+class Crisis(NamedTuple):
+    """What :func:`detect` found in a message."""
+
+    concern: str | None  # "overdose", "suicide", or None
+    overdose: bool  # an overdose cue fired (with suicide: 911 goes along with 988)
+    amount: bool  # asks for an amount, a dose, a way to use or a lethal quantity
+
+
+# --- spelling -------------------------------------------------------------------------------
+
+#: Chat spellings and contractions without their apostrophe, as the words they stand for.
+CHAT = {
+    "u": "you",
+    "ya": "you",
+    "ur": "your",
+    "r": "are",
+    "ppl": "people",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "bro": "brother",
+    "sis": "sister",
+    "pls": "please",
+    "plz": "please",
+    "rn": "now",
+    "wat": "what",
+    "wut": "what",
+    "wats": "whats",
+    "abt": "about",
+    "cuz": "because",
+    "bc": "because",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "tryna": "trying to",
+    "kinda": "kind of",
+    "cannot": "cant",
+    "aint": "isnt",
+    "doesnt": "isnt",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
+    "im": "i am",
+    "ive": "i have",
+    "id": "i would",
+    "ill": "i will",
+    "xans": "xanax",
+    "xan": "xanax",
+    "bars": "xanax",
+    "benzo": "benzos",
+    "fent": "fentanyl",
+    "kms": "kill myself",
+    "unalive": "kill",
+    "od": "overdose",
+    "ods": "overdoses",
+    "oding": "overdosing",
+    "odin": "overdosing",
+    "oded": "overdosed",
+}
+#: "od'd", "o.d.", "OD'ing": joined before the apostrophes go.
+_OD = re.compile(r"\bo\.?d\.?\s*['\u2019]?\s*(d|ed|ing|in)\b", re.IGNORECASE)
+_OD_FORMS = {"d": "overdosed", "ed": "overdosed", "ing": "overdosing", "in": "overdosing"}
+
+
+def _od(m: re.Match[str]) -> str:
+    return " " + _OD_FORMS[m.group(1).lower()] + " "
+
+
+def words(message: str) -> list[str]:
+    """The message's words, folded, with chat spellings spelled out and typos of cue words
+    corrected (see the module's notes)."""
+    raw = _words(_OD.sub(_od, message), 200)
+    out: list[str] = []
+    for w in raw:
+        out += CHAT.get(w, _fix(w)).split()
+    return out
+
+
+# --- patterns -------------------------------------------------------------------------------
+
+Pattern = tuple[frozenset[str], ...]
+
+
+def _pat(text: str) -> Pattern:
+    """``"not|never breath*"`` -> ({not, never}, {breath*}): one set of words per position."""
+    return tuple(frozenset(part.split("|")) for part in text.split())
+
+
+def _match_word(word: str, options: frozenset[str]) -> bool:
+    if word in options:
+        return True
+    return any(o.endswith("*") and word.startswith(o[:-1]) for o in options)
+
+
+def _find(ws: Sequence[str], pattern: Pattern, gap: int) -> bool:
+    """Whether the pattern's positions are found in order, at most ``gap`` words apart."""
+    n = len(ws)
+    for start in range(n):
+        if not _match_word(ws[start], pattern[0]):
+            continue
+        pos, ok = start, True
+        for options in pattern[1:]:
+            nxt = next(
+                (j for j in range(pos + 1, min(n, pos + gap + 2)) if _match_word(ws[j], options)),
+                None,
+            )
+            if nxt is None:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return True
+    return False
+
+
+def _any(ws: Sequence[str], patterns: Sequence[tuple[Pattern, int]]) -> bool:
+    return any(_find(ws, p, gap) for p, gap in patterns)
+
+
+def _pats(spec: str, gap: int) -> list[tuple[Pattern, int]]:
+    return [(_pat(s.strip()), gap) for s in spec.split(";") if s.strip()]
+
+
+_NEG = (
+    "not|no|isnt|wont|cant|never|stopped|stop|stops|barely|hardly|trouble|struggling|quit|"
+    "wouldnt|couldnt"
+)
+_BREATH = "breath*"
+_WAKE = "wake*|waking|woke|respond*|answer*|move|moving|budge|come"
+_SOMEONE = (
+    "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
+    "partner|brother|sister|son|daughter|mom|mum|mother|dad|father|roommate|buddy|guy|girl|"
+    "kid|baby|cousin|uncle|aunt|someone|somebody|person|man|woman"
+)
+_SELF = "i|me|my|myself|we|us|our"
+_DOWNERS = (
+    "xanax|benzos|benzodiazepine*|valium|klonopin|ativan|pills|alcohol|drink*|drank|drunk|"
+    "beer|vodka|liquor|wine|booze|sleeping|gabapentin|lean|fentanyl|methadone|oxy*|percocet*|"
+    "heroin|dope|smack|downers|h|perc*|oxys|painkillers|pain"
+)
+_BLUE = "blue|grey|gray|purple|pale|white|ashen"
+_BODY = "lips|lip|face|skin|fingers|fingertips|nails"
+_LOT = "lot|bunch|whole|all|entire|handful|double|extra|everything|bottle|script|more"
+_WRONG = (
+    "wrong|weird|off|scared|dizzy|sick|bad|strange|scary|funny|dying|help|now|breath*|wake*|"
+    "blue|gurgl*|passed|unresponsive"
+)
+
+#: Danger whatever the framing: someone who will not wake, a named person not breathing or
+#: turning blue.
+STRONG_OVERDOSE = [
+    *_pats(f"{_NEG}|dont|cannot {_WAKE}", 3),
+    *_pats(f"{_SOMEONE} {_NEG} {_BREATH}; {_SOMEONE} {_BODY}|turning|turned|going {_BLUE}", 4),
+    *_pats(f"{_SOMEONE}|i is|are|am|keeps|think|maybe|might overdosing|overdosed", 3),
+]
+#: Danger unless the message asks in general (see :func:`general`).
+FRAMED_OVERDOSE = [
+    *_pats(
+        f"{_NEG} {_BREATH}; "
+        f"{_BREATH} stopped|slow*|shallow|weird|funny|strange|barely|loud|rattl*; "
+        f"slow*|shallow|weird|funny|no {_BREATH}; {_BODY} {_BLUE}; {_BLUE} {_BODY}; "
+        f"turning|turned|gone|going {_BLUE}; unresponsive; gurgl*; choking; foam*; limp; "
+        "collapsed; passed|passing|blacked out; overdos*; "
+        "pupils pinpoint|tiny; pinpoint|tiny pupils; "
+        f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds; "
+        "heart|pulse|heartbeat slow*|weak|faint|barely; cant|not keep|stay eyes|awake; "
+        "give|gave|giving|need|grab|use|used narcan|naloxone; call 911|ambulance; "
+        "took|taken|taking|did|done|used|shot|snorted|had|drank|take too much|many; "
+        f"took|taken|did|done|used|shot|snorted|had|drank {_LOT}",
+        3,
+    ),
+]
+#: Took or mixed two downers (two of these words) and something feels wrong.
+DOWNERS = frozenset(w for w in _DOWNERS.split("|") if not w.endswith("*"))
+FEELS_WRONG = [
+    *_pats(f"feel*|feeling|something|is|acting|looks {_WRONG}", 2),
+    *_pats(
+        "wrong; weird; scared; scary; dizzy; dying; help; breath*; gurgl*; unresponsive; "
+        "cant keep|stay|wake; eyes open; passed|passing out",
+        1,
+    ),
+]
+STRONG_SUICIDE = _pats(
+    "kill*|hurt*|harm*|cut*|hang*|shoot*|poison*|off|drown* "
+    "myself|himself|herself|themselves|themself; "
+    "want|wanna|going|plan*|trying|try overdos*|od; "
+    "on purpose; hot shot; anyone|nobody|noone|cares care|cares|miss|notice; "
+    "point|reason live|living|anymore|trying|going; "
+    "take|taking|swallow them|it|everything all|left|once; "
+    "saving|stockpil*|hoarding up|my pills|them; plan|plans for|to tonight; "
+    "end|ending|take|taking my|own life; "
+    "suicid* hotline|lifeline|line|number|helpline|crisis|help; "
+    "end|ending it|things|everything; "
+    "want|wanna|wish|ready|plan*|hope|hoping|rather die|dead|dying; "
+    "better off dead|without; no reason|point to|in live|living|anymore|going; "
+    "want|wanna|hope|hoping|wish|rather|enough|plan* not|never|dont wake; "
+    "sleep forever; sleep and not|never; dont|not|no want live|alive|exist|here|anymore; "
+    "nobody|noone|one would|will|even care|miss|notice; cant go on; "
+    "cant do|take this|it anymore; give up on life|living|everything; "
+    "done with life|living|everything; tired of living|life|alive; "
+    "dont|not care if|whether i live|die|wake; suicide note|plan; self harm*; selfharm*; "
+    "goodbye forever|everyone|world",
+    3,
+)
+FRAMED_SUICIDE = _pats(
+    "suicid*; dont|not care what happens; "
+    "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing",
+    2,
+)
+#: Hopelessness: a crisis together with a plan to take a lot or a word of death.
+HOPELESS = _pats(
+    "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
+    "all|it|everything be|over over; feel this|anything anymore; tonight",
+    2,
+)
+AMOUNT = _pats(
+    "lethal|fatal|deadly|safe|safest|max*|toxic|starting|normal|typical|average|right|correct|"
+    "usual|good|enough|what|how|which dose|doses|dosage|amount|quantity|mg|mgs|milligram*|"
+    "grams|gram|mcg|ml; "
+    "how much|many take|use|do|need|should|shoot|snort|smoke|inject|get|kill|die|overdose|too|"
+    "mg|grams|bags|points|lines|pills|xanax|bags|caps|bundles|hits; "
+    "how|way|ways inject*|shoot*|snort*|smok*|cook*|boot*|slam*|plug*|sniff*|chase|chasing|"
+    "freebas*|vein|veins; how to|do use|take|do heroin|dope|smack|fentanyl|xanax; "
+    "enough to die|kill|overdose|not|od; "
+    "easiest|easy|best|quickest|fastest|quick|painless|surest way|ways|method*; "
+    "know|knew how to|do|i die|kill|overdose|od|it; how do|can|to i|you od|overdose|die; "
+    "better|stronger|best|longer|bigger|good|great high|rush|buzz; how much|many less|more",
+    5,
+)
+#: Amounts that are not doses ("how many people", "how much does it cost"), and questions
+#: about a way of use that ask for its harms ("how does smoking heroin affect you").
+NOT_AMOUNT = [
+    *_pats(
+        "how many people|users|americans|adults|teens|deaths|years|days|times|percent|kinds|"
+        "types|of|die; how much cost|costs|money|price|time|longer|risk|damage|harm|worse|"
+        "stronger|weaker|of|does",
+        1,
+    ),
+    *_pats(
+        "affect*|effect*|harm*|damage*|danger*|bad|risk*|worse|safer|hurt*|cause*|stop|quit|"
+        "detox|cost|costs|price",
+        6,
+    ),
+]
+_DEATH = _pats("die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake", 1)
+_QUESTION_START = frozenset(
+    "can could does do did is are was were will would should what whats why how when which "
+    "who where if".split()
+)
+_GENERAL = frozenset(
+    "rate rates statistics stats percent percentage common likely often number numbers study "
+    "studies research among users people americans risk risks linked link chance chances "
+    "signs sign symptoms symptom happens happen feel feels like mean means define definition "
+    "cause causes history facts fact why awareness day movie film song lyrics book celebrity "
+    "celebrities famous".split()
+)
+_URGENT = frozenset(
+    "help please now hurry quick quickly emergency omg asap tonight currently scared "
+    "panicking panic".split()
+)
+_PERSONAL = frozenset((_SOMEONE + "|" + _SELF).split("|")) - {"someone", "somebody", "person"}
+#: Cue words a typo is corrected to (five letters or more, see :func:`_fix`).
+CUE_WORDS = frozenset(
+    "breathing breathe breath breathin overdose overdosing overdosed suicide suicidal "
+    "unresponsive naloxone narcan gurgling turning purple myself wakeup waking respond "
+    "responding anymore nobody forever benzos alcohol fentanyl lethal deadly inject "
+    "injecting snorting smoking dosage heroin xanax".split()
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fix(word: str) -> str:
+    """A word within one edit (two from eight letters) of a cue word, as that cue word."""
+    if len(word) < 5 or word in CUE_WORDS:
+        return word
+    limit = 1 if len(word) < 8 else 2
+    best = min(CUE_WORDS, key=lambda c: (_distance(word, c, limit), c))
+    return best if _distance(word, best, limit) <= limit else word
+
+
+SELF = frozenset(("i", "me", "my", "myself"))
+
+
+def first_person(message: str) -> bool:
+    """Whether the message speaks of the writer ("i", "me", "my")."""
+    return bool(SELF.intersection(words(message)))
+
+
+def general(ws: Sequence[str]) -> bool:
+    """Whether a message asks in general, about nobody in particular and nothing urgent."""
+    if _PERSONAL.intersection(ws) or _URGENT.intersection(ws):
+        return False
+    return bool(ws) and (ws[0] in _QUESTION_START or bool(_GENERAL.intersection(ws)))
+
+
+def detect(message: str) -> Crisis:
+    """Which crisis a message may be about (see the module's notes); never raises."""
+    if not isinstance(message, str) or not message.strip():
+        return Crisis(None, False, False)
+    ws = words(message)
+    framed_ok = not general(ws)
+    # a dose or a lethal amount always counts; "how much" or a way of use, unless it asks
+    # for harms or is no dose at all ("how many people")
+    amount = _any(ws, AMOUNT[:1]) or (_any(ws, AMOUNT[1:]) and not _any(ws, NOT_AMOUNT))
+    mixed = len(DOWNERS.intersection(ws)) >= 2 and _any(ws, FEELS_WRONG)
+    overdose = _any(ws, STRONG_OVERDOSE) or (framed_ok and (mixed or _any(ws, FRAMED_OVERDOSE)))
+    self_ = bool(SELF.intersection(ws))
+    deadly = _any(ws, _DEATH)
+    lot = _any(ws, _pats(f"take|taking|took|do|use|going {_LOT}", 3))
+    suicide = (
+        _any(ws, STRONG_SUICIDE)
+        or (framed_ok and _any(ws, FRAMED_SUICIDE))
+        or (amount and deadly and (self_ or _any(ws, _pats("not|never wake", 1))))
+        or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose))
+    )
+    concern = SUICIDE if suicide else OVERDOSE if overdose else None
+    return Crisis(concern, overdose, amount)
