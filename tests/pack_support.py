@@ -51,3 +51,27 @@ SECOND_TOPIC = """\
         text: Again.
         cites: [local-directory]
 """
+
+
+def line_pack(contact: str) -> str:
+    """A valid pack with one local help line whose one contact is ``contact`` (YAML, as the
+    first line of a list entry, without the dash's indent)."""
+    return (
+        PACK_HEAD
+        + f"""\
+references:
+  - id: my-dir
+    type: document
+    title: "[Local directory]"
+resources:
+  - id: my-line
+    name: Testville line
+    region: Testville
+    offers: Help in Testville.
+    contacts:
+      {contact}
+    concerns: [overdose]
+    verified: 2026-11-01
+    cites: [my-dir]
+"""
+    )

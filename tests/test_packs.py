@@ -276,19 +276,32 @@ def test_clash_without_override_names_both_files_and_lines(tmp_path: Path) -> No
 
 def test_override_replaces_a_shipped_entry_when_it_says_so(tmp_path: Path) -> None:
     pack = tmp_path / "override.yaml"
+    text = OVERRIDE.format(override="    override: true\n")
+    text = (
+        text.replace("id: poison-help", "id: findtreatment-gov")
+        .replace("Poison Help (Testville desk)", "FindTreatment (Testville desk)")
+        .replace("concerns: [overdose]", "concerns: [substance-use, overdose]")
+    )
+    pack.write_text(PACK_HEAD.format(pack_id="test-pack", title="Test pack") + text, "utf-8")
+    cli("validate", str(pack), code=0)
+    data = cli("help-now", "--json", "--pack", str(pack), code=0).json()
+    found = [r for r in data["resources"] if r["id"] == "findtreatment-gov"]
+    assert len(found) == 1 and found[0]["name"] == "FindTreatment (Testville desk)"
+    assert found[0]["pack"] == "test-pack"
+    # Without the pack the shipped entry is back.
+    data = cli("help-now", "--json", code=0).json()
+    shipped = next(r for r in data["resources"] if r["id"] == "findtreatment-gov")
+    assert shipped["name"] == "FindTreatment.gov"
+
+
+def test_a_crisis_line_cannot_be_overridden(tmp_path: Path) -> None:
+    pack = tmp_path / "override.yaml"
     pack.write_text(
         PACK_HEAD.format(pack_id="test-pack", title="Test pack")
         + OVERRIDE.format(override="    override: true\n"),
         encoding="utf-8",
     )
-    cli("validate", str(pack), code=0)
-    data = cli("help-now", "--json", "--pack", str(pack), code=0).json()
-    poison = [r for r in data["resources"] if r["id"] == "poison-help"]
-    assert len(poison) == 1 and poison[0]["name"] == "Poison Help (Testville desk)"
-    assert poison[0]["pack"] == "test-pack"
-    # Without the pack the shipped entry is back.
-    data = cli("help-now", "--json", code=0).json()
-    assert next(r for r in data["resources"] if r["id"] == "poison-help")["name"] == "Poison Help"
+    assert "protected" in cli("validate", str(pack), code=3).stdout
 
 
 def test_override_of_nothing_is_reported(tmp_path: Path) -> None:

@@ -80,9 +80,9 @@ def test_clash_with_shipped_data_needs_override(tmp_path: Path) -> None:
 
 
 def test_override_replaces_a_shipped_topic(tmp_path: Path) -> None:
-    text = GOOD_PACK.replace("  - id: local-slang", "  - id: heroin\n    override: true").replace(
-        "    related: [heroin]\n", ""
-    )
+    text = GOOD_PACK.replace(
+        "  - id: local-slang", "  - id: heroin\n    override: true\n    concerns: [substance-use]"
+    ).replace("    related: [heroin]\n", "")
     path = write(tmp_path, text)
     assert heroinfacts.validate(path) == []
     kb = heroinfacts.load([path], use_cache=False)

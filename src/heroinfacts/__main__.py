@@ -121,6 +121,7 @@ def _fast(argv: Sequence[str]) -> int | None:
         if kb is None:
             return None  # a build (with its progress bar) is Typer's business
         view = make(kb)
+        output.override_notice(kb.overrides)
     except HeroinfactsError:  # not found, invalid data, a usage error: Typer words it
         return None
     return int(view.code) if _printed(lambda: output.show_view(view, mode)) else 1

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import DataError, Problem
-from .schema import NOT_PARSED, SourceFile, compile_sources, parse
+from .schema import NOT_PARSED, Compiled, SourceFile, compile_sources, parse
 from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
 from .yamlio import YamlProblem
 
@@ -27,14 +27,33 @@ def _is_core(doc: Any) -> bool:
 
 def validate_paths(paths: Sequence[str]) -> list[Problem]:
     """Problems of each path checked with the shipped data (or alone, for a core copy)."""
+    return validate_report(paths)[0]
+
+
+def _overrides(compiled: Compiled) -> list[Problem]:
+    return [
+        Problem(
+            o["file"],
+            o["line"],
+            f"warning: {o['kind']} {o['id']!r} replaces the shipped entry at {o['replaces']} "
+            "(override: true); every run will say so",
+        )
+        for o in compiled.overrides
+    ]
+
+
+def validate_report(paths: Sequence[str]) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) of each path checked with the shipped data; a warning is an entry
+    that replaces a shipped one (``override: true``): allowed, but never silent."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     base = shipped()
     try:
         base_raw = base.read()
     except (OSError, DataError) as err:
-        return [Problem(base.name, 0, f"cannot read the shipped data: {err}")]
+        return [Problem(base.name, 0, f"cannot read the shipped data: {err}")], []
     if not paths:
-        return compile_sources([SourceFile(base.name, base_raw, True)])[1]
+        return compile_sources([SourceFile(base.name, base_raw, True)])[1], []
     for path in paths:
         try:
             f: DataFile = pack_file(path)
@@ -50,5 +69,7 @@ def validate_paths(paths: Sequence[str]) -> list[Problem]:
             files = [SourceFile(path, raw, True, doc)]
         else:
             files = [SourceFile(base.name, base_raw, True), SourceFile(path, raw, False, doc)]
-        problems.extend(compile_sources(files)[1])
-    return problems
+        compiled, found = compile_sources(files)
+        problems.extend(found)
+        warnings.extend(_overrides(compiled))
+    return problems, warnings

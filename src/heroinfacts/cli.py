@@ -93,7 +93,9 @@ def load_kb(opts: Opts) -> KnowledgeBase:
     from .cache import open_kb
     from .sources import data_files
 
-    return open_kb(data_files(opts.packs or ()), progress=_progress())
+    kb = open_kb(data_files(opts.packs or ()), progress=_progress())
+    output.override_notice(kb.overrides)  # every run, even with --quiet
+    return kb
 
 
 def _progress() -> Callable[[str, float], None] | None:
@@ -440,14 +442,14 @@ def validate(
     quiet: QuietOpt = False,
 ) -> None:
     """Check data files; each problem prints as file:line: message (exit 3 if any)."""
-    from .checking import validate_paths
+    from .checking import validate_report
     from .sources import configured_packs
 
     try:
         chosen = list(paths or []) or configured_packs(pack or ())[0]
     except UsageError as err:
         raise fail(EXIT_USAGE, f"heroinfacts: {err}", json_out=json_) from None
-    problems = validate_paths(chosen)
+    problems, warnings = validate_report(chosen)
     checked = chosen or ["data/facts.yaml"]
     if json_:
         output.emit_json(
@@ -457,18 +459,22 @@ def validate(
                 "problems": [
                     {"file": p.file, "line": p.line, "message": p.message} for p in problems
                 ],
+                "warnings": [
+                    {"file": p.file, "line": p.line, "message": p.message} for p in warnings
+                ],
             }
         )
     else:
         from .render.doc import clean
 
-        output.write("".join(clean(str(p)) + "\n" for p in problems))
+        output.write("".join(clean(str(p)) + "\n" for p in [*problems, *warnings]))
         if not quiet:
-            n = len(problems)
+            n, w = len(problems), len(warnings)
+            also = f" ({w} warning{'s' * (w != 1)})" if w else ""
             output.message(
-                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}."
+                f"{n} problem{'s' * (n != 1)} in {', '.join(checked)}{also}."
                 if n
-                else f"OK: {', '.join(checked)} valid."
+                else f"OK: {', '.join(checked)} valid{also}."
             )
     raise typer.Exit(EXIT_DATA if problems else EXIT_FOUND)
 

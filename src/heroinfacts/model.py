@@ -311,6 +311,8 @@ class Resource(Record):
     #: The id of the local pack that added this resource; None for shipped ones.
     pack: str | None = None
     checks: tuple[CiteCheck, ...] = ()
+    #: A shipped crisis line (``protected: true`` in the data): no pack can replace it.
+    protected: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -333,6 +335,7 @@ class Resource(Record):
             address=d.get("address"),
             pack=d.get("pack"),
             checks=_checks(d),
+            protected=bool(d.get("protected", False)),
         )
 
 

@@ -49,9 +49,25 @@ def lookup(packs: Sequence[str], name: str, mode: output.Mode) -> str | None:
     if end < 0 or not body or raw[: end + 1] != _header(body):
         return None
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    return text if _overrides_noticed(packs) else None
+
+
+def _overrides_noticed(packs: Sequence[str]) -> bool:
+    """With packs in force, print the override notice (from the compiled cache) before a stored
+    page; False when the compiled cache is not at hand (the page is then rendered afresh)."""
+    files = data_files(packs)
+    if len(files) == 1:
+        return True
+    from .cache import open_cached
+
+    kb = open_cached(files)
+    if kb is None:
+        return False
+    output.override_notice(kb.overrides)
+    return True
 
 
 def show_cached(

@@ -126,6 +126,9 @@ class Compiled:
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     #: (namespace, normalised name, id, name as written)
     names: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: Every entry a pack replaced with ``override: true``: kind, id, the pack's file, line and
+    #: bundle id, and ``replaces`` (file:line of the entry it replaced). Shown on every run.
+    overrides: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Invalid(Exception):
@@ -156,6 +159,15 @@ def _label(v: Any) -> str:
 def _str(v: Any) -> str:
     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         raise _Invalid(f"must be text, not {_kind(v)}")
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        raise _Invalid(
+            f"is {_show(v)}, a special number to YAML (.nan, .inf): put the text in quotes"
+        )
+    if isinstance(v, (yamlio.RereadInt, yamlio.RereadFloat)):
+        raise _Invalid(
+            f"is written {v.source}, which YAML reads as the number {_show(v)}: "
+            f'put it in quotes ("{v.source}") to keep it as written'
+        )
     try:
         s = str(v).strip()
     except ValueError:  # an integer of more than 4300 digits
@@ -385,6 +397,7 @@ SECTIONS: dict[str, Spec] = {
         "concerns": (_CONCERNS, True),
         "verified": (_date, True),
         "cites": (_CITES, True),
+        "protected": (_bool, False),
     },
     "aliases": {"kind": (_enum(*ALIAS_KINDS), True), "id": (_id, True), "add": (_STRS, True)},
 }
@@ -518,6 +531,7 @@ def compile_sources(
     cite_refs: list[tuple[Loc, str, str]] = []  # (loc, ref id, what cites it)
     later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
     alias_adds: list[tuple[Loc, dict[str, Any]]] = []
+    guards = _Guards(ck, out.records)
 
     docs: list[Any] = []
     for fi, sf in enumerate(files):
@@ -601,8 +615,23 @@ def compile_sources(
                 record = _finish(ck, section, rid, entry, loc, what, fact_ids, item_ids, sf.shipped)
                 if record is None:
                     continue
+                if not sf.shipped and not guards.allows(section, record, loc, what):
+                    continue
+                if override and key in origin and not sf.shipped:
+                    out.overrides.append(
+                        {
+                            "kind": kind,
+                            "id": rid,
+                            "file": sf.name,
+                            "line": ck.line(loc),
+                            "pack": pack_id,
+                            "replaces": ck.where(origin[key]),
+                        }
+                    )
                 if section == "resources":
                     record["pack"] = pack_id
+                if sf.shipped:
+                    guards.remember(kind, rid, record)
                 origin[key] = loc
                 out.records[kind][rid] = record
                 for cite_loc, ref in _cites_of(section, record, loc):
@@ -674,6 +703,143 @@ def compile_sources(
     if checking is not None:
         checking(1.0)
     return out, _resolve(ck)
+
+
+#: Words that make a severity or an interaction note read as "safe" (docs/robustness.md).
+_SAFE_WORDS = re.compile(
+    r"\b(safe|safely|fine|ok|okay|harmless|benign|compatible|risk[- ]?free|"
+    r"no (?:real |known )?(?:risk|danger|harm|problem)s?)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|never|no|nor|isn't|aren't|doesn't|don't|n't)\b", re.IGNORECASE)
+
+
+def reads_safe(text: str) -> str | None:
+    """The word in ``text`` that says "safe" without a "not" just before it, or None.
+
+    "Unsafe", "not safe" and "does not mean safe" pass; "Safe", "Totally fine" and "no risk" do not.
+    """
+    for m in _SAFE_WORDS.finditer(text):
+        before = text[max(0, m.start() - 20) : m.start()].split()[-2:]
+        if m.group().lower().startswith("no ") or not any(_NEGATION.search(w) for w in before):
+            return m.group()
+    return None
+
+
+#: Contact kinds whose value is a number someone dials or texts.
+_DIALLED = ("call", "text", "tty")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _plain_name(name: str) -> str:
+    """A name compared loosely: "988 Suicide and Crisis Lifeline" is "988 Suicide & Crisis ..."."""
+    return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
+
+
+class _Guards:
+    """What a pack may not do to the shipped data, even with ``override: true``.
+
+    A pack cannot replace a ``protected`` resource (the crisis lines), cannot take concerns away
+    from a shipped topic, list or resource, cannot drop a shipped substance's classes, cannot
+    change a shipped severity or lower a shipped interaction's, and cannot word a severity or an
+    interaction note as "safe". Each refusal is a problem at the pack's entry.
+    """
+
+    def __init__(self, ck: _Checker, records: dict[str, dict[str, dict[str, Any]]]) -> None:
+        self.ck = ck
+        self.records = records
+        self.shipped: dict[tuple[str, str], dict[str, Any]] = {}
+        self.rank: dict[str, int] = {}  # shipped severity id -> 0 for the most serious
+        self.protected_names: dict[str, str] = {}  # name, letters and digits only -> id
+        self.protected_numbers: dict[str, str] = {}  # digits of a call or text contact -> id
+
+    def remember(self, kind: str, rid: str, record: dict[str, Any]) -> None:
+        self.shipped[(kind, rid)] = record
+        if kind == "severity":
+            self.rank.setdefault(rid, len(self.rank))
+        elif kind == "resource" and record.get("protected"):
+            self.protected_names[_plain_name(record["name"])] = rid
+            for c in record["contacts"]:
+                if c["kind"] in _DIALLED and (digits := _digits(c["value"])):
+                    self.protected_numbers[digits] = rid
+
+    def allows(self, section: str, record: dict[str, Any], loc: Loc, what: str) -> bool:
+        """Whether a pack's ``record`` may stand; a problem says why not."""
+        kind, rid = KIND[section], record["id"]
+        old = self.shipped.get((kind, rid))
+        why = self._refusal(kind, record, old)
+        if why is None:
+            return True
+        self.ck.problem(loc, f"{what}: {why}")
+        return False
+
+    def _refusal(self, kind: str, new: dict[str, Any], old: dict[str, Any] | None) -> str | None:
+        if kind == "resource":
+            if new.get("protected"):
+                return "only the shipped data may mark a resource `protected`"
+            if old is not None and old.get("protected"):
+                return (
+                    "is a crisis line shipped with heroinfacts (`protected`): a pack cannot "
+                    "replace it; add your local line as a resource with its own id"
+                )
+            same = self.protected_names.get(_plain_name(new["name"]))
+            if same is not None and same != new["id"]:
+                return (
+                    f"has the name of the shipped crisis line {same!r}: give your line "
+                    "a name of its own"
+                )
+            dialled = {_digits(c["value"]) for c in new["contacts"] if c["kind"] in _DIALLED}
+            for number in re.findall(r"\d[\d-]{2,}", new["name"]):
+                digits = _digits(number)
+                if digits in self.protected_numbers and digits not in dialled:
+                    return (
+                        f"names the number {number} of the shipped crisis line "
+                        f"{self.protected_numbers[digits]!r} but does not dial it"
+                    )
+        if old is not None and "concerns" in old:
+            lost = [c for c in old["concerns"] if c not in new.get("concerns", [])]
+            if lost:
+                return (
+                    f"drops the concern{'s' * (len(lost) > 1)} {', '.join(lost)} of the shipped "
+                    "entry: an override may add concerns, not remove them"
+                )
+        if kind == "substance" and old is not None:
+            lost = [c for c in old["classes"] if c not in new["classes"]]
+            if lost:
+                return (
+                    f"drops the class{'es' * (len(lost) > 1)} {', '.join(lost)} of the shipped "
+                    "substance, and with it their interactions: an override may add classes"
+                )
+        if kind == "severity":
+            if old is not None:
+                return "a shipped severity cannot be replaced: define a severity of your own"
+            for key in ("label", "definition"):
+                word = reads_safe(new[key])
+                if word:
+                    return (
+                        f"its {key} reads as safe ({word!r}): no severity may say that "
+                        "mixing is safe"
+                    )
+        if kind == "interaction":
+            if old is not None and sorted(old["classes"]) != sorted(new["classes"]):
+                return (
+                    "changes the classes of a shipped interaction, which would leave those "
+                    "classes without their rating: keep `classes` as shipped"
+                )
+            word = reads_safe(new["note"])
+            if word:
+                return f"its note reads as safe ({word!r}): no interaction may say that"
+            if old is not None:
+                was, now = old["severity"], new["severity"]
+                if self.rank.get(now, len(self.rank)) > self.rank.get(was, 0):
+                    return (
+                        f"lowers the shipped severity {was!r} to {now!r}: a pack may raise a "
+                        "shipped danger rating, never lower it"
+                    )
+        return None
 
 
 def _entry_count(doc: Any) -> int:
@@ -756,11 +922,15 @@ def _finish(
     if section == "resources":
         contacts = []
         for j, raw in enumerate(entry["contacts"]):
-            contact = ck.mapping(
-                raw, CONTACT, (fi, (*path, "contacts", j)), f"contact {j + 1} of {what}"
-            )
-            if contact is not None:
-                contacts.append({"label": None, **contact})
+            cloc: Loc = (fi, (*path, "contacts", j))
+            contact = ck.mapping(raw, CONTACT, cloc, f"contact {j + 1} of {what}")
+            if contact is None:
+                continue
+            wrong = contact_problem(contact)
+            if wrong is not None:
+                ck.problem(cloc, f"contact {j + 1} of {what}: {wrong}")
+                continue
+            contacts.append({"label": None, **contact})
         record["contacts"] = contacts
         return record if contacts else None
     if section == "references":
@@ -821,6 +991,43 @@ def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> No
                 f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
                 'true synonym (shown as "Also called") or a search word, not both',
             )
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+
+
+def _bare(address: str) -> str:
+    low = address.lower().strip().rstrip("/")
+    for prefix in ("https://", "http://", "mailto:", "www."):
+        low = low.removeprefix(prefix)
+    return low
+
+
+def contact_problem(contact: dict[str, Any]) -> str | None:
+    """What is printed must be what is dialled: a number to call, text or TTY is digits (with
+    spaces, dashes, parentheses and a leading +), and its label, if any, has the same digits in
+    the same order (``1-800-662-HELP (4357)`` for ``1-800-662-4357``); the label of an address
+    is a part of it. None when the contact is right."""
+    value, label = contact["value"], contact.get("label")
+    if contact["kind"] in _DIALLED:
+        if not PHONE_RE.match(value) or len(_digits(value)) < 3:
+            return (
+                f"value {value!r} is not a phone number: write digits, with spaces, dashes, "
+                "parentheses or a leading + if you like, and put words in `label`"
+            )
+        if label is not None and _digits(label) != _digits(value):
+            return (
+                f"label {label!r} shows other digits than the value {value!r} that is dialled: "
+                "a label may only format its value, such as 1-800-662-HELP (4357)"
+            )
+    elif (
+        label is not None
+        and contact["kind"] in ("web", "email", "chat")
+        and _bare(label) not in _bare(value)
+    ):
+        return (
+            f"label {label!r} is not the address {value!r} it opens: a label may only "
+            "shorten its value"
+        )
+    return None
 
 
 def _raw_cites(entry: Any) -> list[str]:

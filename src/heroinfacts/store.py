@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .schema import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
-FORMAT = 4
+FORMAT = 5
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -80,7 +80,7 @@ def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) ->
     conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?,?)", compiled.names)
     build_index(conn, compiled)
-    meta = {**meta, "sources": compiled.sources, "format": FORMAT}
+    meta = {**meta, "sources": compiled.sources, "overrides": compiled.overrides, "format": FORMAT}
     conn.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v)) for k, v in meta.items()))
     conn.commit()
 
@@ -134,6 +134,12 @@ class KnowledgeBase:
     @property
     def sources(self) -> list[Source]:
         return [Source.from_dict(s) for s in self._meta["sources"]]
+
+    @property
+    def overrides(self) -> list[dict[str, Any]]:
+        """Every shipped entry a pack replaced (kind, id, file, line, pack, replaces)."""
+        found = self._meta.get("overrides") or []
+        return [o for o in found if isinstance(o, dict)]
 
     @property
     def bundle(self) -> Bundle:

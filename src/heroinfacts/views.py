@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from . import output
 from ._version import __version__
 from .model import (
     CRISIS_CONCERNS,
@@ -514,6 +515,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
             for s in kb.sources
         ],
         ("Packs from", info["packs_from"]),
+        *[("Replaced", line) for line in output.override_lines(kb.overrides)],
         ("Config file", info["config"]),
         ("Cache", info["cache"]),
     ]
@@ -534,6 +536,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
         "disclaimer": b.disclaimer,
         "sources": [s.to_dict() for s in kb.sources],
         "packs": [s.to_dict() for s in kb.sources if not s.shipped],
+        "overrides": kb.overrides,
         **info,
     }
     return View(doc, data)

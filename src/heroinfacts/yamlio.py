@@ -53,6 +53,39 @@ _INT = "tag:yaml.org,2002:int"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+class RereadInt(int):
+    """An integer YAML read from text that does not say it as written (``0117`` is 79,
+    ``1_800_662`` is 1800662, ``12:34:56`` is 45296): ``source`` keeps what was written, so a
+    field that wants text can refuse it (see ``schema._str``)."""
+
+    source: str
+
+
+class RereadFloat(float):
+    """A float YAML read from text that does not say it as written (``1.10``, ``.nan``)."""
+
+    source: str
+
+
+_INFINITE = (float("inf"), float("-inf"))
+
+
+def _as_written(value: Any, source: str) -> Any:
+    """``value``, or it marked with ``source`` when YAML read ``source`` as another number."""
+    kind = type(value)
+    if (kind is not int and kind is not float) or value != value or value in _INFINITE:
+        return value  # NaN and infinities stay the loader's one object (``schema._str`` refuses)
+    try:
+        same = repr(value) == source
+    except ValueError:  # an integer too long to print: refused elsewhere
+        return value
+    if same:
+        return value
+    marked: RereadInt | RereadFloat = (RereadInt if kind is int else RereadFloat)(value)
+    marked.source = source
+    return marked
+
+
 def _shown(value: object, limit: int = 60) -> str:
     """``repr(value)`` for a message, shortened, never raising (a huge integer cannot print)."""
     try:
@@ -96,7 +129,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
         if not isinstance(node, ScalarNode):
             return super().construct_object(node, deep)
         try:
-            return super().construct_object(node, deep)
+            return _as_written(super().construct_object(node, deep), node.value)
         except (ValueError, OverflowError) as err:
             raise _unbuildable(node, err) from None
 
@@ -265,7 +298,7 @@ def _fast_parse(data: bytes, report: ReadProgress | None = None) -> Any:
                     raise _Bail  # merge keys (<<) and value keys (=)
                 if tag != _STR:
                     node = ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style)
-                    value = construct(node, deep=True)
+                    value = _as_written(construct(node, deep=True), ev.value)
                     constructed.pop(node, None)
             elif t is map_t or t is seq_t:
                 if ev.anchor is not None or not (ev.tag is None or ev.tag == "!"):

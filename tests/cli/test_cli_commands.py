@@ -292,7 +292,7 @@ def test_json_about(cli: Invoke, session_cache: Path) -> None:
 
 def test_json_validate(cli: Invoke, broken_pack: Path) -> None:
     ok = cli("validate", "--json", code=0).json()
-    assert ok == {"valid": True, "files": ["data/facts.yaml"], "problems": []}
+    assert ok == {"valid": True, "files": ["data/facts.yaml"], "problems": [], "warnings": []}
     bad = cli("validate", str(broken_pack), "--json", code=3).json()
     assert bad["valid"] is False and bad["files"] == [str(broken_pack)]
     assert bad["problems"][0]["line"] == 12 and bad["problems"][0]["file"] == str(broken_pack)

@@ -85,13 +85,20 @@ def test_validate_example(cli: Invoke, broken_pack: Path, monkeypatch: pytest.Mo
 def test_reference_and_resource_examples(cli: Invoke) -> None:
     shared = sections()
     (reference,) = shared["Reference"]
-    real = cli("show", "heroin", "--json").json()["references"]
+    real = cli("refs", "--for", "heroin", "--json").json()["references"]
     assert reference == next(r for r in real if r["id"] == reference["id"])
     (resource,) = shared["Resource"]
     resources = cli("help-now", "--json").json()["resources"]
     assert set(resource) == set(resources[0])
 
 
+def test_refs_for_a_topic_shows_how_each_cite_was_checked(cli: Invoke) -> None:
+    facts = cli("show", "heroin", "--json").json()["topic"]["facts"]
+    real = cli("refs", "--for", "heroin", "--json").json()["references"]
+    for ref in real:
+        want = [{"fact": f["id"], **c} for f in facts for c in f["checks"] if c["ref"] == ref["id"]]
+        assert ref["checks"] == want
+    assert "checks" not in cli("refs", "--json").json()["references"][0]
 def test_examples_are_the_real_output() -> None:
     """Every marked example is what the command prints now (abridged): regenerating the file
     changes nothing. After a change to the data or to the JSON, run
@@ -121,12 +128,3 @@ def test_the_issues_the_examples_once_hid(cli: Invoke, tmp_path: Path) -> None:
     assert "suggestions" not in cli("search", "gaba", "--json", code=0).json()
     text = DOC.read_text(encoding="utf-8")
     assert "`suggestions`" in text.split("## `search QUERY...`")[1].split("## `ask")[0]
-
-
-def test_refs_for_a_topic_shows_how_each_cite_was_checked(cli: Invoke) -> None:
-    facts = cli("show", "heroin", "--json").json()["topic"]["facts"]
-    real = cli("refs", "--for", "heroin", "--json").json()["references"]
-    for ref in real:
-        want = [{"fact": f["id"], **c} for f in facts for c in f["checks"] if c["ref"] == ref["id"]]
-        assert ref["checks"] == want
-    assert "checks" not in cli("refs", "--json").json()["references"][0]
