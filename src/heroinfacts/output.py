@@ -89,10 +89,17 @@ def decide(
     return Mode(json_out, rich, color, width, not _can_encode(sys.stdout), quiet)
 
 
+#: While a list, everything written (``(1, text)`` on stdout, ``(2, text)`` on stderr) is also
+#: appended to it, so that a terminal's output can be stored (:func:`heroinfacts.pages.record`).
+recording: list[tuple[int, str]] | None = None
+
+
 def write(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
+        if recording is not None:
+            recording.append((1, text))
     except BrokenPipeError:
         raise  # a reader that went away: the entry point ends quietly
     except OSError as err:
@@ -177,6 +184,8 @@ def message(text: str) -> None:
     try:
         stream.write(safe + "\n")
         stream.flush()
+        if recording is not None:
+            recording.append((2, safe + "\n"))
     except (OSError, ValueError):
         pass
 

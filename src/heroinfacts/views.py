@@ -1,6 +1,6 @@
 """What each command shows: a :class:`~heroinfacts.render.doc.Doc` for people and a dict for JSON.
 
-Views only read the knowledge base; they never print. ``cli.py`` picks the renderer.
+Views only read the knowledge base; they never print. :mod:`heroinfacts.output` picks the renderer.
 """
 
 from __future__ import annotations
