@@ -27,6 +27,9 @@ def main() -> None:
         from . import pages
 
         pages.replay(args)  # returns only when nothing is stored
+        from .cli.words import rewrite
+
+        args = sys.argv[1:] = rewrite(args)  # `heroinfacts help`, `heroinfacts heroin`
         pages.argv = args
     from .entry import main as entry_main
 

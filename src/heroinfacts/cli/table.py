@@ -318,3 +318,13 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
+
+#: The order ``--help`` and the README list the commands in: by use, the first things people
+#: type first, not alphabetically.
+BY_USE: tuple[Command, ...] = tuple(
+    BY_NAME[name]
+    for name in (
+        "ask", "show", "help-now", "symptoms", "define", "mix", "search", "topics", "refs",
+        "handout", "about", "validate", "verify",
+    )
+)  # fmt: skip

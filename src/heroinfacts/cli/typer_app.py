@@ -14,7 +14,17 @@ from typing import Annotated, Any
 import typer
 
 from .run import execute
-from .table import COMMANDS, PROGRAM, Argument, Command, Option, Params
+from .table import BY_USE, PROGRAM, Argument, Command, Option, Params
+
+
+def help_width() -> int:
+    """The width ``--help`` wraps to: the terminal's (or COLUMNS) less 2, at most 78. Click
+    would never go under 50, so at 40 columns its lines ran off the screen and the terminal
+    broke words in half; from 20 columns up, lines now fit."""
+    import shutil
+
+    return max(min(shutil.get_terminal_size().columns, 80) - 2, 18)
+
 
 app = typer.Typer(
     name="heroinfacts",  # the help text is the program's, example included
@@ -22,7 +32,7 @@ app = typer.Typer(
     no_args_is_help=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": help_width()},
 )
 
 _TYPES: dict[str, Any] = {
@@ -99,7 +109,7 @@ def _typer_function(command: Command) -> Any:
     return _typed(run, _signature(command), command.help)
 
 
-for _command in COMMANDS:
+for _command in BY_USE:
     app.command(_command.name, epilog=f"Example: {_command.example}")(_typer_function(_command))
 
 

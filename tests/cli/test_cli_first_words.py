@@ -1,0 +1,99 @@
+"""What people type first (issue 12): ``heroinfacts help``, a question without a command, a
+typo of a command, ``--version --json``, and ``--help`` that reads at 40 columns with the
+commands listed by use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heroinfacts.cli.words import rewrite
+
+
+def hf(*args: str, columns: int = 80, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HEROINFACTS_", "FORCE"))}
+    env.update(COLUMNS=str(columns), HEROINFACTS_CACHE_DIR=str(cache))
+    env["HEROINFACTS_CONFIG"] = str(cache / "none.toml")
+    return subprocess.run(
+        [sys.executable, "-m", "heroinfacts", *args],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "read"),
+    [
+        (["help"], ["--help"]),
+        (["help", "show"], ["show", "--help"]),
+        (["help", "nonsense"], ["--help"]),
+        (["heroin"], ["ask", "heroin"]),
+        (["is", "heroin", "a", "depressant"], ["ask", "is", "heroin", "a", "depressant"]),
+        (["--json", "heroin"], ["--json", "ask", "heroin"]),
+        (["-w", "40", "cant", "wake", "her"], ["-w", "40", "ask", "cant", "wake", "her"]),
+        (["shwo", "heroin"], ["shwo", "heroin"]),  # a typo: Typer says "did you mean show"
+        (["topic"], ["topic"]),
+        (["show", "heroin"], ["show", "heroin"]),
+        (["--version"], ["--version"]),
+        ([], []),
+        (["--bogus", "heroin"], ["--bogus", "heroin"]),
+    ],
+)
+def test_first_words_are_read_as_meant(argv: list[str], read: list[str]) -> None:
+    assert rewrite(argv) == read
+
+
+def test_help_word_shows_the_help(tmp_path: Path) -> None:
+    run = hf("help", cache=tmp_path)
+    assert run.returncode == 0 and run.stdout == hf("--help", cache=tmp_path).stdout
+    assert run.stdout.startswith("Usage: heroinfacts [OPTIONS] COMMAND")
+    assert hf("help", "show", cache=tmp_path).stdout.startswith("Usage: heroinfacts show")
+
+
+def test_a_question_without_a_command_is_answered_as_ask(tmp_path: Path) -> None:
+    for words in (["heroin"], ["is", "heroin", "a", "depressant"], ["cant", "wake", "her"]):
+        bare = hf(*words, "--json", cache=tmp_path)
+        asked = hf("ask", *words, "--json", cache=tmp_path)
+        assert bare.returncode == asked.returncode == 0, bare.stderr
+        assert json.loads(bare.stdout) == json.loads(asked.stdout)
+    crisis = json.loads(hf("cant", "wake", "her", "--json", cache=tmp_path).stdout)
+    assert crisis["crisis"] == "overdose" and crisis["results"][0]["id"] == "emergency-911"
+
+
+def test_a_typo_of_a_command_still_gets_did_you_mean(tmp_path: Path) -> None:
+    run = hf("shwo", "heroin", cache=tmp_path)
+    assert run.returncode == 2 and "Did you mean 'show'?" in run.stderr
+
+
+def test_version_json_is_json(tmp_path: Path) -> None:
+    for flags in (["--version", "--json"], ["--json", "--version"], ["-jV"]):
+        run = hf(*flags, cache=tmp_path)
+        assert run.returncode == 0, run.stderr
+        data = json.loads(run.stdout)
+        assert data["name"] == "heroinfacts" and data["version"] and data["data"]
+    plain = hf("--version", cache=tmp_path).stdout
+    assert plain == f"heroinfacts {data['version']} (data {data['data']})\n"
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_help_fits_the_terminal_and_breaks_no_word(tmp_path: Path, columns: int) -> None:
+    """Every line fits, and every word is one a wide terminal shows too (none cut in half)."""
+    for args in (["--help"], ["show", "--help"], ["handout", "--help"]):
+        text = hf(*args, columns=columns, cache=tmp_path).stdout
+        wide = hf(*args, columns=200, cache=tmp_path).stdout
+        assert text and all(len(line) <= columns for line in text.splitlines()), (args, text)
+        # Click may wrap after a hyphen (heroin-and-|depression), never inside a word.
+        cut = set(re.sub(r"-\s+", "-", text).split()) - set(wide.split())
+        assert not {w for w in cut if not w.endswith("...")}, (args, cut)
+
+
+def test_help_lists_commands_by_use(tmp_path: Path) -> None:
+    text = hf("--help", cache=tmp_path).stdout
+    listed = [line.split()[0] for line in text.split("Commands:\n")[1].splitlines() if line]
+    assert listed[:3] == ["ask", "show", "help-now"]
+    assert sorted(listed) != listed  # not alphabetical
