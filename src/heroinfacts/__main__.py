@@ -22,7 +22,9 @@ import sys
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    from .pager import strip_flag
+
+    args = sys.argv[1:] = strip_flag(sys.argv[1:])  # --no-pager, on any command
     if not os.environ.get("_HEROINFACTS_COMPLETE"):
         from . import pages
 

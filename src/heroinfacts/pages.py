@@ -201,8 +201,11 @@ def replay(args: Sequence[str]) -> None:
     if stored is None:
         return
     code, out, err = stored
+    from .pager import page
+
     try:
-        _write_all(1, out)
+        if not page(out):
+            _write_all(1, out)
         _write_all(2, err)
     except OSError:  # a closed pipe or a full disk: as the full program would, exit 1
         os._exit(1)

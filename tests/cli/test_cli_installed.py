@@ -38,6 +38,7 @@ def console_script() -> str:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed package only
+    env["HEROINFACTS_PAGER"] = ""  # on a pseudo-terminal a pager would wait for a key
     env.update(extra)
     return env
 
