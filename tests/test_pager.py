@@ -14,6 +14,7 @@ import termios
 from pathlib import Path
 
 import pytest
+from cli_support import read_all
 
 
 def on_terminal(tmp_path: Path, *args: str, **env: str) -> tuple[str, str]:
@@ -36,18 +37,8 @@ def on_terminal(tmp_path: Path, *args: str, **env: str) -> tuple[str, str]:
         stdin=follower, stdout=follower, stderr=follower, env=full,
     )  # fmt: skip
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
+    shown = read_all(leader).decode("utf-8", "replace")
     assert proc.wait(timeout=120) == 0
-    shown = b"".join(chunks).decode("utf-8", "replace")
     return shown, got.read_text(encoding="utf-8") if got.exists() else ""
 
 
