@@ -97,3 +97,25 @@ def test_help_lists_commands_by_use(tmp_path: Path) -> None:
     listed = [line.split()[0] for line in text.split("Commands:\n")[1].splitlines() if line]
     assert listed[:3] == ["ask", "show", "help-now"]
     assert sorted(listed) != listed  # not alphabetical
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("heroinfacts show her", {"heroin", "heroin-and-depression"}),
+        ("heroinfacts define ga", {"gaba"}),
+        ("heroinfacts mix heroin xa", {"xanax"}),
+        ("heroinfacts symptoms signs-of-d", {"signs-of-depression"}),
+        ("heroinfacts handout overdose", {"overdose", "overdose-steps"}),
+        ("heroinfacts refs nida-2018-h", {"nida-2018-heroin"}),
+    ],
+)
+def test_shell_completion_completes_names(line: str, offered: set[str]) -> None:
+    from cli_support import invoke
+
+    env = {
+        "_HEROINFACTS_COMPLETE": "complete_bash",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split()) - 1),
+    }
+    assert set(invoke(env=env).stdout.split()) == offered

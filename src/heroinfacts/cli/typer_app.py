@@ -61,18 +61,54 @@ def typer_option(opt: Option) -> tuple[Any, Any]:
     return Annotated[kind, info], default
 
 
-def typer_argument(arg: Argument) -> tuple[Any, Any]:
+#: What shell completion offers for an argument, by command and argument: record kinds.
+COMPLETES = {
+    ("show", "topic"): ("topic",),
+    ("handout", "topic"): ("topic", "list"),
+    ("symptoms", "name"): ("list",),
+    ("define", "term"): ("term",),
+    ("mix", "first"): ("substance", "class"),
+    ("mix", "second"): ("substance", "class"),
+    ("refs", "ref_id"): ("reference",),
+}
+
+
+def completer(kinds: tuple[str, ...]) -> Any:
+    """A completion function offering the ids of ``kinds`` (shipped data and packs in force)
+    that start with what was typed; nothing at all if the data cannot be read."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            from ..cache import open_kb
+            from ..sources import data_files
+
+            kb = open_kb(data_files(()))
+            ids = [rid for kind in kinds for rid, _, _ in kb.outline(kind)]
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+        return [rid for rid in dict.fromkeys(ids) if rid.startswith(incomplete.lower())]
+
+    return complete
+
+
+def typer_argument(arg: Argument, command: str = "") -> tuple[Any, Any]:
     """(annotation, default) of ``arg`` for a Typer command's signature."""
     kind: Any = list[str] if arg.most is None else str
     if not arg.least:
         kind = kind | None
-    info = typer.Argument(help=arg.help, show_default=False, metavar=arg.metavar)
+    kinds = COMPLETES.get((command, arg.dest))
+    info = typer.Argument(
+        help=arg.help,
+        show_default=False,
+        metavar=arg.metavar,
+        autocompletion=completer(kinds) if kinds else None,
+    )
     return Annotated[kind, info], (None if not arg.least else inspect.Parameter.empty)
 
 
 def _signature(command: Command) -> inspect.Signature:
     specs = [
-        *((a.dest, *typer_argument(a)) for a in command.arguments),
+        *((a.dest, *typer_argument(a, command.name)) for a in command.arguments),
         *((o.dest, *typer_option(o)) for o in command.options),
     ]
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
