@@ -119,3 +119,19 @@ def test_shell_completion_completes_names(line: str, offered: set[str]) -> None:
         "COMP_CWORD": str(len(line.split()) - 1),
     }
     assert set(invoke(env=env).stdout.split()) == offered
+
+
+def test_man_page_is_made_from_the_reference(tmp_path: Path) -> None:
+    """heroinfacts --man: a roff page with every command the README's reference has."""
+    from heroinfacts import docgen
+
+    page = hf("--man", cache=tmp_path)
+    assert page.returncode == 0 and page.stdout == docgen.man()
+    assert page.stdout.startswith(".TH HEROINFACTS 1 ")
+    for command in docgen.reference().split("### `")[1:]:
+        name = command.split("`", 1)[0]
+        assert f".SS {name}\n" in page.stdout, name
+    assert "\\fB\\-\\-no\\-color\\fR" in page.stdout
+    man = subprocess.run(["man", "-l", "-"], input=page.stdout, capture_output=True, text=True)
+    if man.returncode == 0 and man.stdout:  # where man is installed, it reads the page cleanly
+        assert "heroinfacts ask" in man.stdout and "warning" not in man.stderr.lower()

@@ -231,7 +231,12 @@ DISCLAIMER = (
 
 
 def welcome(p: Params) -> int:
-    """``heroinfacts`` with no command: what to try."""
+    """``heroinfacts`` with no command: what to try (``--man``: the man page)."""
+    if p.get("man"):
+        from ..docgen import man
+
+        output.write(man())
+        return Exit.FOUND
     from ..views import welcome as view
 
     output.show_view(view(DISCLAIMER), mode_of({**p, "quiet": False}))

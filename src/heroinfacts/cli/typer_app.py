@@ -50,7 +50,7 @@ def typer_option(opt: Option) -> tuple[Any, Any]:
         kind = int if opt.kind == "int" else str
     info = typer.Option(
         opt.long,
-        opt.short,
+        *([opt.short] if opt.short else []),
         help=opt.help,
         metavar=opt.metavar,
         min=opt.low,
