@@ -991,6 +991,8 @@ def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> No
                 f"{what}: {word!r} is in both `aliases` and `search_words`: a word is a "
                 'true synonym (shown as "Also called") or a search word, not both',
             )
+
+
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
 
 

@@ -99,6 +99,8 @@ def test_refs_for_a_topic_shows_how_each_cite_was_checked(cli: Invoke) -> None:
         want = [{"fact": f["id"], **c} for f in facts for c in f["checks"] if c["ref"] == ref["id"]]
         assert ref["checks"] == want
     assert "checks" not in cli("refs", "--json").json()["references"][0]
+
+
 def test_examples_are_the_real_output() -> None:
     """Every marked example is what the command prints now (abridged): regenerating the file
     changes nothing. After a change to the data or to the JSON, run
