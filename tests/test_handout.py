@@ -698,3 +698,12 @@ def test_resource_details_read_as_sentences_in_both_places() -> None:
         "Free testing. Weekdays 9-5. Languages: English, Spanish. Address: 12 Example Street."
         in text
     )
+
+
+def test_overdose_handout_puts_911_first_and_numbers_the_steps(tmp_path: Path) -> None:
+    out, _ = make(tmp_path, "od.txt", "overdose", "overdose-steps", pack=False)
+    text = out.read_text()
+    assert text.index("911 (emergency)") < text.index("Poison Help")
+    assert text.index("1. Call 911") < text.index("2. Give naloxone")
+    md, _ = make(tmp_path, "od.md", "overdose-steps", pack=False)
+    assert "1. Call 911 right away." in md.read_text()
