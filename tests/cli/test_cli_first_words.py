@@ -135,3 +135,19 @@ def test_man_page_is_made_from_the_reference(tmp_path: Path) -> None:
     man = subprocess.run(["man", "-l", "-"], input=page.stdout, capture_output=True, text=True)
     if man.returncode == 0 and man.stdout:  # where man is installed, it reads the page cleanly
         assert "heroinfacts ask" in man.stdout and "warning" not in man.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    "words", [["heroin", "overdose"], ["going", "on", "the", "nod", "overdose"]]
+)
+def test_show_and_handout_read_the_same_words_alike(words: list[str], tmp_path: Path) -> None:
+    """Words that name several topics: handout puts each on the page; show (one topic a page)
+    suggests exactly those topics, in the same order."""
+    from cli_support import invoke
+
+    made = invoke("handout", *words, "-o", str(tmp_path / "h.txt"), "--json", code=0).json()
+    shown = invoke("show", *words, "--json", code=1).json()["error"]
+    assert shown["suggestions"] == [t["id"] for t in made["topics"]]
+    assert len(shown["suggestions"]) == 2
+    one = invoke("show", "going", "on", "the", "nod", "--json", code=0).json()
+    assert one["topic"]["id"] == "effects-of-heroin"
