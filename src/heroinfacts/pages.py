@@ -2,7 +2,8 @@
 before, without importing the rest of heroinfacts.
 
 What a lookup prints is a function of the command line, the output mode (a terminal or not, its
-width and colours, the encoding, the environment), the data files and the tool version. So the
+width and colours, the encoding, the environment), the data files and the code (its version, and
+the stat data of the installed package, or of its modules in a source checkout). So the
 first time a lookup runs (``show``, ``topics``, ``symptoms``, ``define``, ``mix``, ``help-now``,
 ``refs``, ``about``, ``ask``, ``search``, ``--version``, the welcome screen, ``--help``), its
 stdout, stderr and exit code are stored under a key made of all of those, with the identity (stat
@@ -112,6 +113,20 @@ def identity(path: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
+def _code() -> str:
+    """Changes when the code may have: the package directory's stat data (a reinstall replaces
+    its files), and in a source checkout the newest mtime of its modules (edited in place)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        stamp = [os.stat(here).st_mtime_ns]
+        if "site-packages" not in here and "dist-packages" not in here:
+            for where in (here, *(e.path for e in os.scandir(here) if e.is_dir())):
+                stamp += [e.stat().st_mtime_ns for e in os.scandir(where) if e.name.endswith(".py")]
+    except OSError:
+        return "-"
+    return str(max(stamp))
+
+
 def _key(args: Sequence[str]) -> bytes:
     from ._version import __version__
 
@@ -122,6 +137,7 @@ def _key(args: Sequence[str]) -> bytes:
     stream = sys.stdout
     parts = [
         __version__,
+        _code(),
         os.getcwd(),
         f"{os.isatty(1)}:{columns}:{getattr(stream, 'encoding', None)}",
         *(f"{k}={os.environ.get(k)}" for k in ENVIRONMENT),
@@ -207,7 +223,13 @@ def replay(args: Sequence[str]) -> None:
         if not page(out):
             _write_all(1, out)
         _write_all(2, err)
-    except OSError:  # a closed pipe or a full disk: as the full program would, exit 1
+    except OSError as failed:  # as the full program does: exit 1, saying why unless EPIPE
+        if failed.errno != 32:  # errno.EPIPE, without importing errno
+            reason = failed.strerror or str(failed)
+            try:  # noqa: SIM105 (contextlib would cost the read path ~1 ms)
+                _write_all(2, f"heroinfacts: cannot write the output: {reason}.\n".encode())
+            except OSError:
+                pass
         os._exit(1)
     os._exit(code)
 

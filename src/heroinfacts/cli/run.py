@@ -24,12 +24,15 @@ def data_paths(params: Params) -> list[str] | None:
     ``verify``), the packs in force and, when the packs come from it, the config file. None
     when they cannot all be named."""
     from ..errors import HeroinfactsError
-    from ..sources import config_path, configured_packs, shipped
+    from ..sources import CONFIG_ENV, configured_packs, path_str, shipped, user_dir
 
     try:
         data = shipped().path
         packs, origin = configured_packs(params.get("pack") or ())
-        config = str(config_path())
+        # the file sources.config_path() names, without pathlib (~3 ms)
+        config = path_str(
+            os.environ.get(CONFIG_ENV) or os.path.join(user_dir("config"), "config.toml")
+        )
     except (HeroinfactsError, OSError):
         return None
     if data is None:  # inside a zipapp: its identity is a hash, not stat data
