@@ -22,11 +22,16 @@ import sys
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    from .pager import strip_flag
+
+    args = sys.argv[1:] = strip_flag(sys.argv[1:])  # --no-pager, on any command
     if not os.environ.get("_HEROINFACTS_COMPLETE"):
         from . import pages
 
         pages.replay(args)  # returns only when nothing is stored
+        from .cli.words import rewrite
+
+        args = sys.argv[1:] = rewrite(args)  # `heroinfacts help`, `heroinfacts heroin`
         pages.argv = args
     from .entry import main as entry_main
 

@@ -94,9 +94,27 @@ def decide(
 recording: list[tuple[int, str]] | None = None
 
 
+def _paged(text: str) -> bool:
+    """``text`` shown through the pager (long output on a terminal): see heroinfacts.pager."""
+    stream: Any = sys.stdout
+    real = id(stream) == id(sys.__stdout__)  # not a capture (a test runner's, a recording)
+    if not text or stream is None or not real or text.count("\n") < 10:
+        return False
+    try:
+        if stream.fileno() != 1:
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    from .pager import page
+
+    stream.flush()
+    return page(text.encode(getattr(stream, "encoding", None) or "utf-8", "replace"))
+
+
 def write(text: str) -> None:
     try:
-        sys.stdout.write(text)
+        if not _paged(text):
+            sys.stdout.write(text)
         sys.stdout.flush()
         if recording is not None:
             recording.append((1, text))

@@ -255,8 +255,11 @@ def replay(args: Sequence[str]) -> None:
     if stored is None:
         return
     code, out, err = stored
+    from .pager import page
+
     try:
-        _write_all(1, out)
+        if not page(out):
+            _write_all(1, out)
         _write_all(2, err)
     except OSError as failed:  # as the full program does: exit 1, saying why unless EPIPE
         if failed.errno != 32:  # errno.EPIPE, without importing errno

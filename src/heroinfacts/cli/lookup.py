@@ -231,7 +231,12 @@ DISCLAIMER = (
 
 
 def welcome(p: Params) -> int:
-    """``heroinfacts`` with no command: what to try."""
+    """``heroinfacts`` with no command: what to try (``--man``: the man page)."""
+    if p.get("man"):
+        from ..docgen import man
+
+        output.write(man())
+        return Exit.FOUND
     from ..views import welcome as view
 
     output.show_view(view(DISCLAIMER), mode_of({**p, "quiet": False}))
@@ -240,12 +245,29 @@ def welcome(p: Params) -> int:
 
 def version(p: Params) -> int:
     """``--version``: the tool's and the shipped data's versions (packs cannot break it)."""
+    data: str | None
     try:
         from ..cache import open_kb
         from ..sources import shipped
 
         data = open_kb([shipped()]).bundle.version
     except Exception:  # the version must print even when the data is broken
-        data = "unavailable"
-    output.write(f"heroinfacts {__version__} (data {data})\n")
+        data = None
+    if _version_json():
+        output.emit_json({"name": "heroinfacts", "version": __version__, "data": data})
+    else:
+        output.write(f"heroinfacts {__version__} (data {data or 'unavailable'})\n")
     return Exit.FOUND
+
+
+def _version_json() -> bool:
+    """``--json`` (``-j``) given beside ``--version`` on the command line. Both parsers answer
+    ``--version`` eagerly, before the other options are read, so it is read here."""
+    from .parse import _Defer, _split
+    from .table import PROGRAM
+
+    try:
+        given, _, _ = _split(PROGRAM.options, sys.argv[1:], interspersed=False)
+    except _Defer:
+        return False
+    return "json_" in given

@@ -102,11 +102,12 @@ PACK = Option(
 )
 QUIET = Option("quiet", "--quiet", "-q", "Fewer notices on stderr; help lines are always shown.")
 VERSION = Option("version", "--version", "-V", "Print the tool and data versions and exit.")
+MAN = Option("man", "--man", "", "Print the man page (e.g. heroinfacts --man | man -l -).")
 
 #: Every lookup takes these, after its own.
 COMMON = (JSON, PLAIN, NO_COLOR, WIDTH, PACK, QUIET)
 #: Given before the command, they apply to it (``heroinfacts --plain topics``).
-ROOT = (VERSION, JSON, PLAIN, NO_COLOR, WIDTH)
+ROOT = (VERSION, JSON, PLAIN, NO_COLOR, WIDTH, MAN)
 
 KINDS = ("fact", "topic", "list", "item", "term", "interaction", "resource", "reference")
 REF_FORMATS = ("apa", "bibtex", "ris", "csl-json")
@@ -319,3 +320,13 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
+
+#: The order ``--help`` and the README list the commands in: by use, the first things people
+#: type first, not alphabetically.
+BY_USE: tuple[Command, ...] = tuple(
+    BY_NAME[name]
+    for name in (
+        "ask", "show", "help-now", "symptoms", "define", "mix", "search", "topics", "refs",
+        "handout", "about", "validate", "verify",
+    )
+)  # fmt: skip

@@ -14,7 +14,17 @@ from typing import Annotated, Any
 import typer
 
 from .run import execute
-from .table import COMMANDS, PROGRAM, Argument, Command, Option, Params
+from .table import BY_USE, PROGRAM, Argument, Command, Option, Params
+
+
+def help_width() -> int:
+    """The width ``--help`` wraps to: the terminal's (or COLUMNS) less 2, at most 78. Click
+    would never go under 50, so at 40 columns its lines ran off the screen and the terminal
+    broke words in half; from 20 columns up, lines now fit."""
+    import shutil
+
+    return max(min(shutil.get_terminal_size().columns, 80) - 2, 18)
+
 
 app = typer.Typer(
     name="heroinfacts",  # the help text is the program's, example included
@@ -22,7 +32,7 @@ app = typer.Typer(
     no_args_is_help=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": help_width()},
 )
 
 _TYPES: dict[str, Any] = {
@@ -40,7 +50,7 @@ def typer_option(opt: Option) -> tuple[Any, Any]:
         kind = int if opt.kind == "int" else str
     info = typer.Option(
         opt.long,
-        opt.short,
+        *([opt.short] if opt.short else []),
         help=opt.help,
         metavar=opt.metavar,
         min=opt.low,
@@ -51,18 +61,54 @@ def typer_option(opt: Option) -> tuple[Any, Any]:
     return Annotated[kind, info], default
 
 
-def typer_argument(arg: Argument) -> tuple[Any, Any]:
+#: What shell completion offers for an argument, by command and argument: record kinds.
+COMPLETES = {
+    ("show", "topic"): ("topic",),
+    ("handout", "topic"): ("topic", "list"),
+    ("symptoms", "name"): ("list",),
+    ("define", "term"): ("term",),
+    ("mix", "first"): ("substance", "class"),
+    ("mix", "second"): ("substance", "class"),
+    ("refs", "ref_id"): ("reference",),
+}
+
+
+def completer(kinds: tuple[str, ...]) -> Any:
+    """A completion function offering the ids of ``kinds`` (shipped data and packs in force)
+    that start with what was typed; nothing at all if the data cannot be read."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            from ..cache import open_kb
+            from ..sources import data_files
+
+            kb = open_kb(data_files(()))
+            ids = [rid for kind in kinds for rid, _, _ in kb.outline(kind)]
+        except Exception:  # completion must never print a traceback into the shell
+            return []
+        return [rid for rid in dict.fromkeys(ids) if rid.startswith(incomplete.lower())]
+
+    return complete
+
+
+def typer_argument(arg: Argument, command: str = "") -> tuple[Any, Any]:
     """(annotation, default) of ``arg`` for a Typer command's signature."""
     kind: Any = list[str] if arg.most is None else str
     if not arg.least:
         kind = kind | None
-    info = typer.Argument(help=arg.help, show_default=False, metavar=arg.metavar)
+    kinds = COMPLETES.get((command, arg.dest))
+    info = typer.Argument(
+        help=arg.help,
+        show_default=False,
+        metavar=arg.metavar,
+        autocompletion=completer(kinds) if kinds else None,
+    )
     return Annotated[kind, info], (None if not arg.least else inspect.Parameter.empty)
 
 
 def _signature(command: Command) -> inspect.Signature:
     specs = [
-        *((a.dest, *typer_argument(a)) for a in command.arguments),
+        *((a.dest, *typer_argument(a, command.name)) for a in command.arguments),
         *((o.dest, *typer_option(o)) for o in command.options),
     ]
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -99,7 +145,7 @@ def _typer_function(command: Command) -> Any:
     return _typed(run, _signature(command), command.help)
 
 
-for _command in COMMANDS:
+for _command in BY_USE:
     app.command(_command.name, epilog=f"Example: {_command.example}")(_typer_function(_command))
 
 
