@@ -93,7 +93,7 @@ bundle:
 references:
   - id: hostile-ref
     type: webpage
-    title: "Title {v} here"
+    title: "Title {w} here"
     author:
       - literal: "Org {v}"
     container-title: "Site {v}"
@@ -101,8 +101,8 @@ references:
     note: "Note {v}"
 topics:
   - id: hostile-topic
-    title: "Topic {v} title"
-    aliases: ["alias {v}"]
+    title: "Topic {w} title"
+    aliases: ["alias {w}"]
     summary: "A summary {v} in plain words."
     concerns: [overdose]
     facts:
@@ -112,16 +112,16 @@ topics:
         proportion: {{numerator: 1, denominator: 4, wording: "about 1 in 4 {v}"}}
 glossary:
   - id: hostile-term
-    term: "Term {v}"
+    term: "Term {w}"
     definition: "A definition {v}."
     cites: [hostile-ref]
 resources:
   - id: hostile-line
-    name: "Line {v}"
-    region: "Region {v}"
+    name: "Line {w}"
+    region: "Region {w}"
     offers: "Help {v}."
     contacts:
-      - {{kind: call, value: "555 {v}", label: "Label {v}"}}
+      - {{kind: call, value: "555 0100", label: "555-0100 (line {w})"}}
     concerns: [overdose]
     verified: 2026-11-01
     cites: [hostile-ref]
@@ -163,8 +163,28 @@ def hostile_pack(
 ) -> tuple[str, Path]:
     path = tmp_path_factory.mktemp("hostile") / "pack.yaml"
     value = _yaml_escaped(PACK_HOSTILE[request.param])
-    path.write_text(textwrap.dedent(PACK).format(v=value), encoding="utf-8")
+    # One-line fields (titles, names, aliases) refuse control characters outright (see
+    # test_hostile_text_in_one_line_fields_is_refused); the rest must be escaped when printed.
+    one_line = value if request.param in ONE_LINE_ALLOWED else "plain"
+    path.write_text(textwrap.dedent(PACK).format(v=value, w=one_line), encoding="utf-8")
     return request.param, path
+
+
+#: Hostile text that one-line fields may hold: markup is plain text, and a bidi override is
+#: escaped wherever it is printed (test_hostile_text_in_a_pack checks both).
+ONE_LINE_ALLOWED = {"markup", "bidi-override"}
+
+
+@pytest.mark.parametrize("name", sorted(set(PACK_HOSTILE) - ONE_LINE_ALLOWED))
+def test_hostile_text_in_one_line_fields_is_refused(hf: Runner, tmp_path: Path, name: str) -> None:
+    """A title, name or alias holding a control or invisible character is a validation problem,
+    reported with the character escaped: it never reaches the terminal or a tab-separated line."""
+    value = _yaml_escaped(PACK_HOSTILE[name])
+    path = tmp_path / "pack.yaml"
+    path.write_text(textwrap.dedent(PACK).format(v=value, w=value), encoding="utf-8")
+    (res,) = hf.many([Spec(["validate", str(path)])])
+    hf.check(res, codes=3)
+    assert b"title holds" in res.stdout, res.describe()  # problems are the output of validate
 
 
 def _visible(data: bytes) -> str:
