@@ -542,3 +542,9 @@ def test_safety_content_cites_with_check_records(data: dict[str, Any]) -> None:
                 "partly",
             )
         )
+
+
+def test_no_entry_cites_one_reference_twice(data: dict[str, Any]) -> None:
+    """A reference cited twice by one entry would print as [1][1]."""
+    twice = [what for what, refs in cited_by_entries(data) if len(refs) != len(set(refs))]
+    assert twice == []

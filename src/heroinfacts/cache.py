@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,47 @@ def cache_dir() -> Path:
     return Path(cache_location())
 
 
+def owned(st: os.stat_result) -> bool:
+    """Whether a file or directory is ours alone: owned by the current user and not writable by
+    group or others. (Windows has no owner in ``st_mode``: there, everything passes.)"""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (st.st_uid == getuid() and not st.st_mode & 0o022)
+
+
+#: Directories found untrusted in this run (each is reported once).
+_UNTRUSTED: dict[str, str] = {}
+
+
+def trusted(directory: str) -> bool:
+    """Whether the cache directory ``directory`` may be read and written: it does not exist yet
+    (it is then made, mode 0700), or it is a directory of ours alone (:func:`owned`). Otherwise
+    the caches are ignored, the data built in memory, and a notice says so once per run."""
+    if directory in _UNTRUSTED:
+        return False
+    try:
+        st = os.stat(directory)
+    except OSError:
+        return True  # missing (made 0700 when written) or unreadable (nothing is read)
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode) or owned(st):
+        return True  # not a directory: nothing can be read from or written in it
+    why = "it belongs to another user" if st.st_uid != os.getuid() else "others can write to it"
+    _UNTRUSTED[directory] = why
+    from .output import message
+
+    message(
+        f"heroinfacts: note: not using the cache directory {directory}: {why}. The data is "
+        f"read afresh each time; point {CACHE_ENV} at a directory of your own (mode 0700)."
+    )
+    return False
+
+
+def make_private_dir(directory: str) -> None:
+    """``os.makedirs`` with mode 0700 for the directories it creates."""
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+
+
 def _identities(files: Sequence[DataFile]) -> list[bytes]:
     return [b"\0" + f.identity().encode("utf-8", "surrogateescape") for f in files]
 
@@ -89,11 +131,15 @@ def data_key(files: Sequence[DataFile]) -> str:
 
 
 def _intact(path: str) -> bool:
-    """True when the file is as long as its SQLite header says (catches truncation cheaply)."""
+    """True when the file is ours alone (:func:`owned`) and as long as its SQLite header says
+    (catches truncation cheaply)."""
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not owned(st):
+                return False
             head = fh.read(100)
-            size = os.fstat(fh.fileno()).st_size
+            size = st.st_size
     except OSError:
         return False
     if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
@@ -138,7 +184,10 @@ def _open_cached(path: str, fp: str) -> store.KnowledgeBase | None:
 def open_cached(files: Sequence[DataFile]) -> store.KnowledgeBase | None:
     """The knowledge base from a fresh cache file, or None (nothing is built or written)."""
     fp = fingerprint(files)
-    return _open_cached(os.path.join(cache_location(), f"kb-{fp}.sqlite"), fp)
+    directory = cache_location()
+    if not trusted(directory):
+        return None
+    return _open_cached(os.path.join(directory, f"kb-{fp}.sqlite"), fp)
 
 
 class _Stages:
@@ -236,6 +285,7 @@ def open_kb(
     fp = fingerprint(files)
     directory = cache_location()
     path = os.path.join(directory, f"kb-{fp}.sqlite")
+    use_cache = use_cache and trusted(directory)
     if use_cache:
         kb = _open_cached(path, fp)
         if kb is not None:
@@ -298,8 +348,10 @@ def _write_file(
 
     tmp: str | None = None
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".kb-{fp}-", suffix=".tmp", dir=directory)
+        make_private_dir(directory)
+        # The pid in the name: a run after a kill -9 knows the file is nobody's (see _prune).
+        prefix = f".kb-{fp}-{os.getpid()}-"
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         os.close(fd)
         conn = sqlite3.connect(tmp)
         try:
@@ -316,38 +368,164 @@ def _write_file(
         tmp = None
         _prune(directory, keep=path)
     except (OSError, sqlite3.OperationalError):
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         if stages is not None:
             stages.reraise()  # Ctrl-C while writing: stop, rather than build again in memory
         return None
+    finally:  # Ctrl-C or SIGTERM (SystemExit, see entry.py) anywhere: no half-written file
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return _open_cached(path, fp)
+
+
+#: The names the tool writes in the cache directory (and in its ``pages`` directory): nothing
+#: else there is ever removed.
+CACHE_NAME = re.compile(r"kb-[0-9a-f]{32}\.sqlite")
+CACHE_TMP = re.compile(r"\.kb-[0-9a-f]{32}-(?:([0-9]+)-)?[A-Za-z0-9_]+\.tmp")
+PAGE_NAME = re.compile(r"[0-9a-f]{32}\.txt")
+PAGE_TMP = re.compile(r"\.page-[A-Za-z0-9_]+\.tmp")
+
+
+#: How the files the tool writes begin (a compiled cache, a stored page).
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PAGE_MAGIC = b"heroinfacts-page-1 "
+
+
+def _starts_with(path: str, magic: bytes) -> bool:
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return False
+    try:
+        return os.read(fd, len(magic)) == magic
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def own_files(
+    directory: str, *patterns: re.Pattern[str], magic: bytes | None = None
+) -> list[tuple[str, os.stat_result]]:
+    """Regular files directly in ``directory`` whose names the tool writes (``patterns``) and,
+    with ``magic``, that begin as the tool's files do, with their stat data; symbolic links,
+    directories, other names and other contents are left alone."""
+    import stat
+
+    found = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if not any(p.fullmatch(entry.name) for p in patterns):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode) and (magic is None or _starts_with(entry.path, magic)):
+                    found.append((entry.path, st))
+    except OSError:
+        pass
+    return found
+
+
+def pages_dir(directory: str | None = None) -> str | None:
+    """The page cache directory inside ``directory`` (the cache directory), or None when it is
+    not a real directory of the tool's (a symbolic link is never followed)."""
+    import stat
+
+    where = os.path.join(directory or cache_location(), "pages")
+    try:
+        st = os.lstat(where)
+    except OSError:
+        return where
+    return where if stat.S_ISDIR(st.st_mode) and owned(st) else None
+
+
+def _remove(files: list[tuple[str, os.stat_result]]) -> int:
+    n = 0
+    for path, _ in files:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            n += 1
+    return n
 
 
 def _prune(directory: str, keep: str) -> None:
     """Remove old caches beyond the newest few, and temporary files left by a crash."""
     import time
-    from pathlib import Path
 
     now = time.time()
-    where, kept = Path(directory), Path(keep)
-    with contextlib.suppress(OSError):
-        caches = sorted(where.glob("kb-*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in [c for c in caches if c != kept][KEEP - 1 :]:
-            old.unlink(missing_ok=True)
-        for tmp in where.glob(".kb-*.tmp"):
-            if now - tmp.stat().st_mtime > 3600:
-                tmp.unlink(missing_ok=True)
+    caches = own_files(directory, CACHE_NAME, magic=SQLITE_MAGIC)
+    caches.sort(key=lambda f: f[1].st_mtime, reverse=True)
+    _remove([c for c in caches if c[0] != keep][KEEP - 1 :])
+    _remove(
+        [t for t in own_files(directory, CACHE_TMP) if now - t[1].st_mtime > 3600 or _orphan(t[0])]
+    )
+
+
+def _orphan(tmp: str) -> bool:
+    """Whether a temporary cache file was left by a process that is gone (killed with -9)."""
+    m = CACHE_TMP.fullmatch(os.path.basename(tmp))
+    if m is None or m.group(1) is None:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):
+        return False
+    return False
 
 
 def clear() -> int:
-    """Delete every cache file; how many were removed."""
-    n = 0
-    directory = cache_dir()
-    for pattern in ("kb-*.sqlite", ".kb-*.tmp", "pages/*"):
-        for p in directory.glob(pattern):
-            with contextlib.suppress(OSError):
-                p.unlink()
-                n += 1
+    """Delete every cache file the tool wrote; how many were removed. Only names the tool
+    writes, only regular files, never through a symbolic link, never a directory."""
+    directory = cache_location()
+    n = _remove(own_files(directory, CACHE_NAME, magic=SQLITE_MAGIC))
+    n += _remove(own_files(directory, CACHE_TMP))
+    pages = pages_dir(directory)
+    if pages is not None:
+        n += _remove(own_files(pages, PAGE_NAME, PAGE_TMP, magic=PAGE_MAGIC))
     return n
+
+
+def check_cache(files: Sequence[DataFile]) -> dict[str, Any]:
+    """What ``verify`` says of the compiled cache it would use for ``files``: ``ok`` unless the
+    cache file is there but is not ours alone, is damaged, or was built from other data than the
+    shipped file holds now (its recorded SHA-256 differs)."""
+    directory = cache_location()
+    fp = fingerprint(files)
+    path = os.path.join(directory, f"kb-{fp}.sqlite")
+    result: dict[str, Any] = {"directory": directory, "file": None, "ok": True}
+    if not trusted(directory):
+        result["message"] = f"the cache directory {directory} is not used: {_UNTRUSTED[directory]}"
+        return result
+    if not os.path.lexists(path):
+        result["message"] = f"no compiled cache yet in {directory}; the next command builds one"
+        return result
+    result["file"] = path
+    kb = _open_cached(path, fp)
+    if kb is None:
+        result["ok"] = False
+        result["message"] = (
+            f"the compiled cache {path} is damaged or not yours alone: it is not used; "
+            "remove it (heroinfacts builds a new one)"
+        )
+        return result
+    shipped = next(f for f in files if f.shipped)
+    actual = sha256(shipped.read()).hexdigest()
+    if kb.meta("checksum") != actual:
+        result["ok"] = False
+        result["message"] = (
+            f"the compiled cache {path} was built from other data than {shipped.name} holds "
+            "now: remove it (heroinfacts builds a new one)"
+        )
+        return result
+    result["message"] = f"the compiled cache {path} matches the data"
+    return result

@@ -120,7 +120,9 @@ def _handout_line(built: Handout, output: str, fmt: str) -> str:
     if fmt == "html":
         parts.append(_count(len(built.urls), "QR code"))
     tail = " Open it in a browser and print it." if fmt == "html" else ""
-    return f"Wrote {output}: {', '.join(parts)}.{tail}"
+    from .render.doc import clean_line
+
+    return f"Wrote {clean_line(output)}: {', '.join(parts)}.{tail}"  # a file name is data too
 
 
 def _handout_json(built: Handout, path: Path, fmt: str, size: int, kb: Any) -> dict[str, Any]:
@@ -197,18 +199,28 @@ def _verify_cmd(json_: JsonOpt = False, quiet: QuietOpt = False) -> None:
     """
     from . import cli
     from . import output as out
-    from .errors import DataError
+    from .cache import check_cache
+    from .errors import DataError, UsageError
+    from .sources import data_files
 
     try:
         result = verify_shipped()
+        cache = check_cache(data_files())
     except (DataError, OSError) as err:
         raise cli.fail(
             cli.EXIT_DATA, f"heroinfacts: cannot read the shipped data: {err}", json_out=json_
         ) from None
+    except UsageError as err:  # a broken config file
+        raise cli.fail(cli.EXIT_USAGE, f"heroinfacts: {err}", json_out=json_) from None
     if json_:
-        out.emit_json(result)
+        out.emit_json({**result, "cache": cache})
     elif result["ok"]:
         out.write(f"OK: {result['message']}\n{result['actual']}\n")
+        if cache["ok"] and not quiet:
+            out.message(f"Cache: {cache['message']}.")
+    if result["ok"] and not cache["ok"]:
+        out.message(f"heroinfacts: {cache['message']}.")
+        raise typer.Exit(cli.EXIT_DATA)
     if not result["ok"]:
         lines = [f"heroinfacts: {result['message']}"]
         if not quiet:

@@ -63,9 +63,27 @@ def _is_database_error(err: BaseException) -> bool:
     return sqlite3 is not None and isinstance(err, sqlite3.DatabaseError)
 
 
+#: The exit status of a process ended by SIGTERM (128 + 15), as the shell reports it.
+EXIT_TERMINATED = 143
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(EXIT_TERMINATED)
+
+
+def _on_terminate() -> None:
+    """SIGTERM ends the run like Ctrl-C does: through every ``finally``, so no half-written
+    cache file stays behind and a hidden cursor is shown again."""
+    import signal
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGTERM, _terminated)
+
+
 def main(app: Any) -> None:
     """Run ``app``; turn every failure into a message and a documented exit code."""
     _prepare_streams()
+    _on_terminate()
     debug = os.environ.get("HEROINFACTS_DEBUG", "") not in ("", "0")
     try:
         try:

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from .store import KnowledgeBase
 
 #: The bar the shipped data and engine must keep (checked by tests/test_search.py).
-BAR_RECALL_AT_1 = 0.74  # tests/queries.yaml, after the content of issue 14 moved its answers
-BAR_RECALL_AT_3 = 0.86
+BAR_RECALL_AT_1 = 0.76  # tests/queries.yaml, after the content of issue 14 moved its answers
+BAR_RECALL_AT_3 = 0.92
 
 Expect = list[tuple[str, frozenset[str]]]  # (kind, acceptable ids)
 #: The expectation kind that an empty answer matches.
@@ -296,13 +296,15 @@ def _gave_fact(o: Outcome) -> bool:
 
 
 def evaluate_sets(kb: KnowledgeBase, folder: Path) -> dict[str, dict[str, Report]]:
-    """Per split, the report of each set in ``folder`` (files named as in SETS)."""
+    """Per split, the report of each set in ``folder``: a set is ``NAME.yaml`` (NAME as in
+    SETS) and any ``NAME-*.yaml`` beside it, such as ``crisis-more.yaml``, so a later batch of
+    questions joins its set without touching the frozen files."""
     out: dict[str, dict[str, Report]] = {s: {} for s in SPLITS}
     for name in SETS:
-        path = folder / f"{name}.yaml"
-        if not path.is_file():
+        paths = [folder / f"{name}.yaml", *sorted(folder.glob(f"{name}-*.yaml"))]
+        cases = [c for path in paths if path.is_file() for c in load_cases(path)]
+        if not cases:
             continue
-        cases = load_cases(path)
         for split in SPLITS:
             chosen = [c for c in cases if (c.split or "dev") == split]
             if chosen:

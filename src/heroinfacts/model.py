@@ -310,9 +310,9 @@ class Resource(Record):
     address: str | None = None
     #: The id of the local pack that added this resource; None for shipped ones.
     pack: str | None = None
-    checks: tuple[CiteCheck, ...] = ()
     #: A shipped crisis line (``protected: true`` in the data): no pack can replace it.
     protected: bool = False
+    checks: tuple[CiteCheck, ...] = ()
 
     @property
     def is_crisis(self) -> bool:
@@ -334,8 +334,8 @@ class Resource(Record):
             cost=d.get("cost"),
             address=d.get("address"),
             pack=d.get("pack"),
-            checks=_checks(d),
             protected=bool(d.get("protected", False)),
+            checks=_checks(d),
         )
 
 

@@ -188,10 +188,8 @@ def configured_packs(flags: Sequence[str] = ()) -> tuple[list[str], str]:
         return [p for p in env.split(os.pathsep) if p.strip()], "environment"
     env_cfg = os.environ.get(CONFIG_ENV)
     where = env_cfg if env_cfg else os.path.join(user_dir("config"), "config.toml")
-    try:
-        with open(path_str(where), "rb") as fh:  # the file config_path() names
-            raw = fh.read()
-    except OSError:
+    raw = _read_config(path_str(where))  # the file config_path() names
+    if raw is None:
         return [], "none"
     from pathlib import Path
 
@@ -201,20 +199,91 @@ def configured_packs(flags: Sequence[str] = ()) -> tuple[list[str], str]:
     except ModuleNotFoundError:  # Python 3.10
         try:
             import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ModuleNotFoundError:  # a zipapp built without it
-            raise UsageError(
-                f"{cfg}: reading config.toml needs Python 3.11 or the tomli package; "
-                "give packs with --pack or HEROINFACTS_PACKS instead"
-            ) from None
+        except ModuleNotFoundError:  # a zipapp built without it: a notice, never a failure
+            _config_notice(
+                f"heroinfacts: note: {cfg} is not read: reading config.toml needs Python 3.11 "
+                "or the tomli package; give packs with --pack or HEROINFACTS_PACKS instead."
+            )
+            return [], "none"
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise UsageError(f"{cfg}: the config file is not valid TOML ({err})") from None
+    unknown = sorted(set(data) - CONFIG_KEYS)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], sorted(CONFIG_KEYS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(
+            f"{cfg}: unknown key {unknown[0]!r} in the config file{hint}; "
+            f"it may hold: {', '.join(sorted(CONFIG_KEYS))}"
+        )
     packs = data.get("packs", [])
     if not isinstance(packs, list) or not all(isinstance(p, str) for p in packs):
         raise UsageError(f"{cfg}: `packs` must be a list of paths")
     base = cfg.parent
     return [str(base / Path(p).expanduser()) for p in packs], "config"
+
+
+#: The keys config.toml may hold.
+CONFIG_KEYS = frozenset({"packs"})
+#: A config file is a few lines; anything bigger is refused before it is read.
+CONFIG_MAX_BYTES = 1 << 20
+_NOTICED: list[str] = []
+
+
+def _config_notice(text: str) -> None:
+    if text not in _NOTICED:
+        _NOTICED.append(text)
+        from .output import message
+
+        message(text)
+
+
+def _read_config(path: str) -> bytes | None:
+    """The config file's bytes; None when there is none (a missing file, also one named by
+    HEROINFACTS_CONFIG: scripts use that to mean "no config"). Like a pack, it must be a
+    regular file of a sensible size: a FIFO, a device (/dev/zero), a directory or a huge file
+    is refused without being read."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO never blocks the open
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: the config file is a directory") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the config file: {err.strerror}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{path}: the config file is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{path}: the config file is not a regular file (a FIFO or device)")
+        if st.st_size > CONFIG_MAX_BYTES:
+            raise UsageError(
+                f"{path}: the config file is larger than {CONFIG_MAX_BYTES // 1024} KiB"
+            )
+        chunks = []
+        size = 0
+        while size <= CONFIG_MAX_BYTES:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > CONFIG_MAX_BYTES:  # it grew while being read
+            raise UsageError(
+                f"{path}: the config file is larger than {CONFIG_MAX_BYTES // 1024} KiB"
+            )
+        return b"".join(chunks)
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the config file: {err.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def data_files(flags: Sequence[str] = ()) -> list[DataFile]:

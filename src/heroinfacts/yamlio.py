@@ -395,10 +395,16 @@ def line_of(raw: bytes, path: Path) -> int:
     return line_in(compose(raw), path)
 
 
-def line_in(root: yaml.Node | None, path: Path) -> int:
+def line_in(
+    root: yaml.Node | None,
+    path: Path,
+    index: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] | None = None,
+) -> int:
     """The 1-based line of the value at ``path`` in a composed tree (see :func:`compose`).
 
-    Falls back to the nearest enclosing value that exists; 1 when nothing can be found.
+    Falls back to the nearest enclosing value that exists; 1 when nothing can be found. With
+    ``index`` (kept by the caller across calls), each mapping's keys are indexed the first time
+    a path goes through it, so many lookups in one big mapping stay linear in all.
     """
     node = root
     if node is None:
@@ -410,11 +416,22 @@ def line_in(root: yaml.Node | None, path: Path) -> int:
         line = node.start_mark.line + 1
         nxt: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            for key, value in node.value:
-                if getattr(key, "value", None) == step:
-                    line = key.start_mark.line + 1
-                    nxt = value
-                    break
+            if index is not None:
+                keys = index.get(id(node))
+                if keys is None:
+                    keys = index[id(node)] = {}
+                    for key, value in node.value:
+                        keys.setdefault(getattr(key, "value", None), (key, value))
+                found = keys.get(step)
+                if found is not None:
+                    line = found[0].start_mark.line + 1
+                    nxt = found[1]
+            else:
+                for key, value in node.value:
+                    if getattr(key, "value", None) == step:
+                        line = key.start_mark.line + 1
+                        nxt = value
+                        break
         elif (
             isinstance(node, yaml.SequenceNode)
             and isinstance(step, int)

@@ -395,12 +395,25 @@ def in_namespace(
     readonly: Sequence[Path] = (),
     tmpfs: Sequence[Path] = (),
     tmpfs_readonly: Sequence[Path] = (),
+    overlay: Sequence[tuple[Path, Path]] = (),
 ) -> list[str]:
     """A ``Spec.wrap`` that mounts ``readonly`` paths read-only and empty tmpfs over ``tmpfs``
-    (read-only ones over ``tmpfs_readonly``) in a private mount namespace, then runs the tool."""
+    (read-only ones over ``tmpfs_readonly``) in a private mount namespace, then runs the tool.
+
+    Each ``(directory, scratch)`` of ``overlay`` first gets an overlay whose changes go to a
+    tmpfs on ``scratch``: the directory looks the same, but what is made in it (a mount point
+    such as ``~/.cache`` on a machine without one) never reaches the real one."""
     import shlex
 
-    steps = [
+    steps = []
+    for target, scratch in overlay:
+        t, w = shlex.quote(str(target)), shlex.quote(str(scratch))
+        steps.append(
+            f"mount -t tmpfs -o size=64m tmpfs {w} && mkdir {w}/up {w}/work && "
+            f"mount -t overlay overlay -o lowerdir={t},upperdir={w}/up,workdir={w}/work {t}"
+        )
+    steps += [f"mkdir -p {shlex.quote(str(p))}" for p in [*tmpfs, *tmpfs_readonly]]
+    steps += [
         f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))} && "
         f"mount -o remount,bind,ro {shlex.quote(str(p))}"
         for p in readonly

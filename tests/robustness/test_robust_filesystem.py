@@ -68,28 +68,37 @@ def _answers(
 def _account_cache() -> Path:
     """Where the cache goes with HOME unset: ``~/.cache`` of the account in the password
     database. An empty tmpfs is mounted there in the test's namespace, so the real one is never
-    touched (the directory must exist to be a mount point: it does on any machine with pip)."""
-    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
-    cache = home / ".cache"
-    if not cache.is_dir():
-        pytest.fail(f"{cache} does not exist: nothing to mount an empty tmpfs on", pytrace=False)
-    return cache
+    touched."""
+    return Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache"
 
 
-def test_home_unset(fresh: Runner, expected: dict[str, Result], namespace: list[str]) -> None:
+def _overlay(tmp_path: Path) -> list[tuple[Path, Path]]:
+    """Without a ``~/.cache`` to mount on, the home gets an overlay in which it is made (the
+    real home is left as it is)."""
+    if _account_cache().is_dir():
+        return []
+    scratch = tmp_path / "overlay"
+    scratch.mkdir()
+    return [(_account_cache().parent, scratch)]
+
+
+def test_home_unset(
+    fresh: Runner, expected: dict[str, Result], namespace: list[str], tmp_path: Path
+) -> None:
     """No HOME, no XDG_CACHE_HOME, no HEROINFACTS_CACHE_DIR: the account's home from the
     password database."""
     env: dict[str, str | None] = {"HOME": None, "HEROINFACTS_CACHE_DIR": None}
-    about = _answers(fresh, expected, env, in_namespace(namespace, tmpfs=[_account_cache()]))[-1]
+    wrap = in_namespace(namespace, overlay=_overlay(tmp_path), tmpfs=[_account_cache()])
+    about = _answers(fresh, expected, env, wrap)[-1]
     where = about.json()["cache"]  # type: ignore[index]
     assert where.startswith(str(_account_cache() / "heroinfacts")), about.describe()
 
 
 def test_home_unset_and_unwritable(
-    fresh: Runner, expected: dict[str, Result], namespace: list[str]
+    fresh: Runner, expected: dict[str, Result], namespace: list[str], tmp_path: Path
 ) -> None:
     env: dict[str, str | None] = {"HOME": None, "HEROINFACTS_CACHE_DIR": None}
-    wrap = in_namespace(namespace, tmpfs_readonly=[_account_cache()])
+    wrap = in_namespace(namespace, overlay=_overlay(tmp_path), tmpfs_readonly=[_account_cache()])
     about = _answers(fresh, expected, env, wrap)[-1]
     assert "not writable" in about.json()["cache"], about.describe()  # type: ignore[index]
 

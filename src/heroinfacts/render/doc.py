@@ -17,19 +17,39 @@ STYLES = ("bold", "italic", "dim", "cite", "id", "hl", "warn", "danger", "ok", "
 Span = tuple[str, str]  # (text, style or "")
 Line = list[Span]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Characters a terminal acts on or that hide or reorder text: C0 and C1 controls (but tab and
+#: line feed), zero-width and bidi controls, line and paragraph separators, invisible operators,
+#: deprecated format characters, the byte order mark, the combining grapheme joiner, the Arabic
+#: letter mark and tag characters.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u034f\u061c\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f]"
+)
+_LINE_BREAKS = str.maketrans({"\t": "\\t", "\n": "\\n"})
 
 
 def clean(text: str) -> str:
     """Text safe to print: control characters (escape sequences, bidi overrides) made visible."""
     if not _CONTROL.search(text):
         return text
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
     )
+
+
+def clean_line(text: str) -> str:
+    """:func:`clean`, and tabs and line breaks shown as ``\\t`` and ``\\n`` too: for a value
+    printed inside one line (a file name), which must not start another."""
+    return clean(text.translate(_LINE_BREAKS))
 
 
 def short(text: str, limit: int = 80) -> str:

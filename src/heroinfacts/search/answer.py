@@ -172,11 +172,16 @@ def _could_read(
 
 
 #: What ask ranks: the facts, and the topics and lists that may be what the question names.
-ASK_KINDS = ("topic", "list", "fact")
+ASK_KINDS = ("topic", "list", "fact", "item", "term", "interaction")
+#: The kinds that can be an answer as they are (a topic or list answers through _subject).
+ANSWER_KINDS = frozenset(("fact", "item", "term", "interaction"))
 GENERIC_MIN_FACTS = 6  # facts found before a concept most of them say counts as generic
-ASK_POOL = 40  # rows ranked per question by ask
+ASK_POOL = 60  # rows ranked per question by ask
 ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
-ASK_TOPIC_FACTS = 50  # facts of the subject topic weighed for the answer
+ASK_TOPIC_FACTS = 50
+#: The share of a question's specific concepts that nothing found may leave unsaid before ask
+#: gives no answer (calibrated on the dev split of tests/eval, see docs/search.md).
+UNCOVERED_SHARE = 0.99  # facts of the subject topic weighed for the answer
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -224,7 +229,7 @@ def _list_crisis(conn: sqlite3.Connection, rid: str) -> list[str]:
 
 def _list_hit(rec: dict[str, Any], score: float) -> Hit:
     """A list as an answer: its title, then its items, as one line."""
-    items = [str(i.get("text", "")).strip() for i in rec.get("items", [])]
+    items = [str(i.get("text", "")).strip().rstrip(".") for i in rec.get("items", [])]
     items = [i[0].lower() + i[1:] if len(i) > 1 and i[1].islower() else i for i in items if i]
     title = str(rec.get("title", ""))
     text = f"{title}: {'; '.join(items)}." if items else str(rec.get("intro") or title)
@@ -416,7 +421,8 @@ def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple
 def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
     """Order what was found into an answer and its supporting facts (see :func:`ask`)."""
     want = _Want(q)
-    facts = [h for h in pool if h.kind == "fact"]
+    # an interaction answers a question about mixing, not one that names a drug in passing
+    facts = [h for h in pool if h.kind in ANSWER_KINDS and (q.mixing or h.kind != "interaction")]
     n = len(want)
     said = {f.id: want.says(f.text, f.id) for f in facts}
     best = facts[0] if facts else None  # the search's best
@@ -432,12 +438,11 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     specific = [
         i for i in range(n) if not want.generic[i] and not want.judging[i]
     ]  # what the question asks about, beside its general subject and its judgements
-    if specific and not any(
-        want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific
-    ):
-        # Nothing found says or names anything specific the question asks ("can i drink
-        # alcohol on heroin", "can you smoke heroin", "is methadone safe": only "heroin", which
-        # most facts say, or a judgement): no answer is better than a fact about something else.
+    covered = [want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific]
+    if specific and sum(not c for c in covered) > UNCOVERED_SHARE * len(specific):
+        # Too much of what the question asks about ("can you smoke heroin", "heroin overdose
+        # statistics by state": beside "heroin", which most facts say, or a judgement) is said
+        # or named by nothing found: no answer is better than a fact about something else.
         return []
     if subject is not None:
         first = subject.answer
@@ -462,10 +467,22 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     rest = [f for f in facts if f.id not in taken]
     if subject and subject.found == n and first and first.topic:
         # a question that names its subject whole: the rest of that topic supports it first
-        rest = [f for f in rest if f.topic == first.topic] + [
-            f for f in rest if f.topic != first.topic
-        ]
-    ordered = [*head, *rest][:ASK_FACTS]
+        # (read from the topic itself: the pool may hold only some of its facts)
+        rec = _record(conn, "topic", first.topic) if subject.entry.kind == "topic" else None
+        own = [h for h, _ in _topic_answers(rec, want, first.score)] if rec else []
+        found_ids = {f.id for f in rest if f.topic == first.topic}
+        rest = (
+            [f for f in rest if f.topic == first.topic]  # those the search found, in its order
+            + [h for h in own if h.id not in taken and h.id not in found_ids]
+            + [f for f in rest if f.topic != first.topic]
+        )
+    ordered = [*head, *rest]
+    # bm25's best, before the answer was chosen (a term answers only by its name, in _subject)
+    raw = best if best is None or best.kind != "term" else None
+    named_whole = subject is not None and subject.found == n  # the question names its topic
+    if ordered and raw is not None and raw.id != ordered[0].id and not named_whole:
+        ordered = _prefer_raw(conn, q, want, ordered, raw)
+    ordered = ordered[:ASK_FACTS]
     # scores follow the order
     out: list[Hit] = []
     floor = -math.inf
@@ -474,6 +491,82 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
         out.append(_rescore(h, score))
         floor = out[-1].score
     return out[::-1]
+
+
+#: The columns whose words count as what an entry says itself (see _prefer_raw).
+COVER_COLUMNS = "body"
+
+
+def _prefer_raw(
+    conn: sqlite3.Connection, q: _Query, want: _Want, ordered: list[Hit], raw: Hit
+) -> list[Hit]:
+    """The search's own best (bm25) first instead, when its own text says more of what the
+    question asks than the answer chosen: each concept that is not the general subject or a
+    judgement counts its rarity, log(1 + N / rows with it), and is matched by FTS5's Porter
+    stems, so "irritable" finds "irritability" where the light stems of _Want do not."""
+    from .index import _use_fts
+
+    if not _use_fts():  # the plain search has no Porter stems to match by
+        return ordered
+    kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
+    weights = _concept_weights(conn, kept, want)
+    if not any(weights):
+        return ordered
+    try:
+        mine, theirs = _fts_cover(conn, [ordered[0], raw], kept, weights)
+    except sqlite3.Error:
+        return ordered
+    if theirs > mine:
+        return [raw, *(h for h in ordered if h.id != raw.id or h.kind != raw.kind)]
+    return ordered
+
+
+def _concept_weights(conn: sqlite3.Connection, groups: Sequence[Any], want: _Want) -> list[float]:
+    from .query import _count, _expression
+
+    total = int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] or 1)
+    out = []
+    for g, generic, judging in zip(groups, want.generic, want.judging, strict=True):
+        if generic or judging or not g.clauses:
+            out.append(0.0)
+            continue
+        try:
+            df = _count(conn, _expression([g]), total)
+        except sqlite3.Error:
+            df = 0
+        out.append(math.log(1 + total / df) if df else 0.0)
+    return out
+
+
+def _fts_cover(
+    conn: sqlite3.Connection,
+    hits: Sequence[Hit],
+    groups: Sequence[Any],
+    weights: Sequence[float],
+    columns: str | None = None,
+) -> list[float]:
+    from .query import _expression
+
+    keys = [(h.kind, h.id) for h in hits]
+    docs: dict[tuple[str, str], int] = {}
+    for kind, rid in keys:
+        row = conn.execute(
+            "SELECT doc FROM search_docs WHERE kind = ? AND id = ? LIMIT 1", (kind, rid)
+        ).fetchone()
+        if row:
+            docs[(kind, rid)] = int(row[0])
+    marks = ",".join("?" * len(docs))
+    score = dict.fromkeys(docs.values(), 0.0)
+    for g, w in zip(groups, weights, strict=True):
+        if not w:
+            continue
+        expr = "{" + (columns or COVER_COLUMNS) + "} : (" + _expression([g]) + ")"
+        for (doc,) in conn.execute(
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({marks})",
+            [expr, *docs.values()],
+        ):
+            score[int(doc)] += w
+    return [score.get(docs.get(k, -1), 0.0) for k in keys]
 
 
 def _next_topic(conn: sqlite3.Connection, facts: Sequence[Hit]) -> str | None:

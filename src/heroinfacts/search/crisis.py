@@ -182,7 +182,7 @@ _SELF = "i|me|my|myself|we|us|our"
 _DOWNERS = (
     "xanax|benzos|benzodiazepine*|valium|klonopin|ativan|pills|alcohol|drink*|drank|drunk|"
     "beer|vodka|liquor|wine|booze|sleeping|gabapentin|lean|fentanyl|methadone|oxy*|percocet*|"
-    "heroin|dope|smack|downers|h|perc*|oxys|painkillers|pain"
+    "heroin|dope|smack|downers|h|perc*|oxys|painkillers"
 )
 _BLUE = "blue|grey|gray|purple|pale|white|ashen"
 _BODY = "lips|lip|face|skin|fingers|fingertips|nails"
@@ -209,7 +209,10 @@ FRAMED_OVERDOSE = [
         "collapsed; passed|passing|blacked out; overdos*; "
         "pupils pinpoint|tiny; pinpoint|tiny pupils; "
         f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds; "
-        "heart|pulse|heartbeat slow*|weak|faint|barely; cant|not keep|stay eyes|awake; "
+        "heart|pulse|heartbeat slow*|weak|faint|barely|stopped; no pulse|heartbeat; "
+        "cant|not keep|stay eyes|awake; snoring|snore|rattl*|gasp*|seizure*|convuls*; "
+        "eyes rolled; cant|wont|cannot get him|her|them up|awake; too strong; "
+        f"{_SOMEONE} cold|clammy|grey|gray|pale|dead; "
         "give|gave|giving|need|grab|use|used narcan|naloxone; call 911|ambulance; "
         "took|taken|taking|did|done|used|shot|snorted|had|drank|take too much|many; "
         f"took|taken|did|done|used|shot|snorted|had|drank {_LOT}",
@@ -245,7 +248,10 @@ STRONG_SUICIDE = _pats(
     "cant do|take this|it anymore; give up on life|living|everything; "
     "done with life|living|everything; tired of living|life|alive; "
     "dont|not care if|whether i live|die|wake; suicide note|plan; self harm*; selfharm*; "
-    "goodbye forever|everyone|world",
+    "goodbye forever|everyone|world; disappear forever; want|wanna disappear; "
+    "worth living|it anymore; isnt|not worth living; should|just die; cant live like; "
+    "tired of everything|it; end my|the pain|suffering; no way out; "
+    "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
     3,
 )
 FRAMED_SUICIDE = _pats(
@@ -256,7 +262,8 @@ FRAMED_SUICIDE = _pats(
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
-    "all|it|everything be|over over; feel this|anything anymore; tonight",
+    "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
+    "wrote|writing|write|left note; im|i am done",
     2,
 )
 AMOUNT = _pats(
@@ -279,7 +286,7 @@ NOT_AMOUNT = [
     *_pats(
         "how many people|users|americans|adults|teens|deaths|years|days|times|percent|kinds|"
         "types|of|die; how much cost|costs|money|price|time|longer|risk|damage|harm|worse|"
-        "stronger|weaker|of|does",
+        "stronger|weaker|of",
         1,
     ),
     *_pats(
@@ -326,6 +333,37 @@ def _fix(word: str) -> str:
 
 SELF = frozenset(("i", "me", "my", "myself"))
 
+#: The fallback: words of danger, each with its weight for overdose and for suicide. A personal
+#: message (about the writer or someone named, not a general question) whose words weigh
+#: FALLBACK_AT or more in total is a crisis even when no phrase above matched: people in danger
+#: say it in ways no list of phrases holds. The weights and the bar were set on the dev split.
+DANGER_WORDS: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(("breath*", "breathing"), (2.0, 0.0)),
+    **dict.fromkeys(("wake*", "waking", "woke", "respond*"), (1.5, 0.5)),
+    **dict.fromkeys(("blue", "grey", "gray", "purple", "pale"), (1.5, 0.0)),
+    **dict.fromkeys(("unresponsive", "gurgl*", "limp", "collapsed"), (3.0, 0.0)),
+    **dict.fromkeys(("overdos*",), (2.0, 1.0)),
+    **dict.fromkeys(("narcan", "naloxone", "911", "ambulance"), (1.5, 0.0)),
+    **dict.fromkeys(("passed", "snor*", "choking", "pupils", "seizure*"), (1.5, 0.0)),
+    **dict.fromkeys(("too", "lot", "bunch", "whole", "everything"), (0.75, 0.75)),
+    **dict.fromkeys(("scared", "help", "now", "hurry", "please", "wrong", "weird"), (0.75, 0.25)),
+    **dict.fromkeys(("die", "dead", "death", "dying", "kill*"), (0.5, 2.0)),
+    **dict.fromkeys(("suicid*", "hopeless", "goodbye", "purpose"), (0.0, 2.5)),
+    **dict.fromkeys(("end", "ending", "over", "forever", "anymore", "point", "tonight"), (0, 1.0)),
+    **dict.fromkeys(("nobody", "noone", "alone", "worthless", "burden", "plan*"), (0.0, 1.0)),
+}
+FALLBACK_AT = 2.5
+
+
+def _weigh(ws: Sequence[str]) -> tuple[float, float]:
+    od = sd = 0.0
+    for w in dict.fromkeys(ws):
+        for cue, (a, b) in DANGER_WORDS.items():
+            if _match_word(w, frozenset((cue,))):
+                od, sd = od + a, sd + b
+                break
+    return od, sd
+
 
 def first_person(message: str) -> bool:
     """Whether the message speaks of the writer ("i", "me", "my")."""
@@ -359,5 +397,9 @@ def detect(message: str) -> Crisis:
         or (amount and deadly and (self_ or _any(ws, _pats("not|never wake", 1))))
         or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose))
     )
+    if not (suicide or overdose) and framed_ok and _PERSONAL.intersection(ws):
+        od, sd = _weigh(ws)
+        suicide = sd >= FALLBACK_AT and sd >= od
+        overdose = od >= FALLBACK_AT and not suicide
     concern = SUICIDE if suicide else OVERDOSE if overdose else None
     return Crisis(concern, overdose, amount)

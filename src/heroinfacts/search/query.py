@@ -3,11 +3,11 @@
 A query is read as words (question words dropped, see :func:`normalize_query`), unknown words
 are corrected to the closest known word within one or two edits (reported as ``corrected``),
 aliases are matched (by light stem, so "get clean" finds "getting clean") and expanded, and each
-concept becomes an OR-group of FTS5 phrases. A "what is X" question also looks for "X is" /
-"called X", "how many" for facts that state a proportion, "X vs Y" for facts that say how things
-differ, "what do i do" for help, and two drugs joined by "with" or "and" for what is known about
-mixing them; words of time ("how long", "the first time") are dropped. The crisis model
-(:mod:`.crisis`) marks the query's crisis concerns.
+concept becomes an OR-group of FTS5 phrases. "How many" looks for facts that state a
+proportion, "X vs Y" for facts that say how things differ, "what do i do" for help, and two
+drugs joined by "with" or "and" for what is known about mixing them; words of time ("how
+long", "the first time") are dropped. The crisis model (:mod:`.crisis`) marks the query's
+crisis concerns.
 """
 
 from __future__ import annotations
@@ -34,33 +34,6 @@ _QUANTITY_PHRASES = [
     ).split("|")
 ]
 
-#: A "what is X" question prefers a sentence that defines X: "X is ...", "... called X".
-_DEFINITION_STARTS = [
-    p.split()
-    for p in (
-        "what is|what are|whats|what s|define|definition of|meaning of|what does|what do"
-    ).split("|")
-]
-#: Plain-English equivalents the texts use for a question's words (each is an alternative).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    **{
-        w: ("cause", "trigger", "set off", "bring on", "lead to")
-        for w in ("cause", "causes", "caused", "causing")
-    },
-    **{
-        w: (w, "disorder", "disorders")
-        for w in ("illness", "illnesses", "disease", "diseases", "condition", "conditions")
-    },
-    **{
-        w: (w, "prescription", "medical use")
-        for w in ("prescribe", "prescribed", "prescribes", "prescribing")
-    },
-    **{w: (w, "medical", "medicine", "medicines") for w in ("medicine", "medicines", "medical")},
-    **{
-        w: (w, "harm", "harms", "risk", "risks", "dangerous", "dangerously")
-        for w in ("dangerous", "danger", "dangers", "bad", "harmful", "risky", "unhealthy")
-    },
-}
 #: A question that compares two things ("depression vs depressant", "what is the difference")
 #: prefers a fact that says how they differ: these words stand for that, as one concept.
 _COMPARE_WORDS = frozenset(
@@ -144,19 +117,11 @@ class _Query(Record, frozen=False):
     terms: tuple[str, ...]
     signs: bool = False  # asks for signs or symptoms: a list may answer
     words: tuple[str, ...] = ()  # the question's words, corrected, question words kept
+    mixing: bool = False  # names drugs of two classes together: a question about mixing
 
 
 def _has_any(words: Sequence[str], phrases: Sequence[Sequence[str]]) -> bool:
     return any(_contains(words, p) for p in phrases)
-
-
-def _is_definition(words: Sequence[str]) -> bool:
-    """Whether the question asks what something is or means."""
-    start = [w for w in words if w not in ("so", "and", "but", "ok", "okay", "please")]
-    for p in _DEFINITION_STARTS:
-        if start[: len(p)] == p:
-            return p[-1] not in ("does", "do") or bool({"mean", "means"} & set(words))
-    return False
 
 
 def _crisis(text: str) -> list[str]:
@@ -472,10 +437,6 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
                     hl += _content(label)
                     if sub == phrase:
                         cover.append(((label,), 1.0 if label in names else TITLE_CREDIT))
-        else:
-            for syn in SYNONYMS.get(phrase[0], ()):
-                clauses.append((tuple(syn.split()),))
-                cover.append(((tuple(syn.split()),), 1.0))
         group = _Group(
             list(dict.fromkeys(clauses)),
             hl,
@@ -489,15 +450,12 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         if key not in seen:
             seen.add(key)
             groups.append(group)
-    if len(groups) == 1 and _is_definition(words):
-        subject = groups[0].subject
-        groups[0].clauses += [((*subject, "is"),), ((*subject, "are"),), (("called", *subject),)]
     if compare:  # first: what the question asks about them, before what it names
         groups.insert(0, _Group([((w,),) for w in COMPARE], [], known=True))
     if groups and _has_any(words, _QUANTITY_PHRASES):
         groups.append(_Group([((PROPORTION_MARK,),)], []))
     terms = tuple(dict.fromkeys(w for g in groups for w in g.words))
-    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words))
+    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words), mixing)
 
 
 def _expression(groups: Sequence[_Group]) -> str:
