@@ -198,6 +198,7 @@ STRONG_OVERDOSE = [
     *_pats(f"{_NEG}|dont|cannot {_WAKE}", 3),
     *_pats(f"{_SOMEONE} {_NEG} {_BREATH}; {_SOMEONE} {_BODY}|turning|turned|going {_BLUE}", 4),
     *_pats(f"{_SOMEONE}|i is|are|am|keeps|think|maybe|might overdosing|overdosed", 3),
+    *_pats(f"{_SOMEONE} is|looks|went|gone {_BLUE}; turning|turned {_BLUE}", 2),
 ]
 #: Danger unless the message asks in general (see :func:`general`).
 FRAMED_OVERDOSE = [
@@ -213,6 +214,10 @@ FRAMED_OVERDOSE = [
         "cant|not keep|stay eyes|awake; snoring|snore|rattl*|gasp*|seizure*|convuls*; "
         "eyes rolled; cant|wont|cannot get him|her|them up|awake; too strong; "
         f"{_SOMEONE} cold|clammy|grey|gray|pale|dead; "
+        "narcan|naloxone isnt|not|didnt|wont working|work|help; back asleep|out; "
+        "cant|wont|not open eyes; going under; sinking; fadin*; fading; slumped; unconscious; "
+        "out cold; floppy; drowning; spray narcan|naloxone; "
+        "toddler|kid|child|baby|year got|swallowed|ate into|pill|pills|bottle; "
         "give|gave|giving|need|grab|use|used narcan|naloxone; call 911|ambulance; "
         "took|taken|taking|did|done|used|shot|snorted|had|drank|take too much|many; "
         f"took|taken|did|done|used|shot|snorted|had|drank {_LOT}",
@@ -249,6 +254,12 @@ STRONG_SUICIDE = _pats(
     "done with life|living|everything; tired of living|life|alive; "
     "dont|not care if|whether i live|die|wake; suicide note|plan; self harm*; selfharm*; "
     "goodbye forever|everyone|world; disappear forever; want|wanna disappear; "
+    "ending|end|take|taking his|her|their life; want*|wanna|wish* to die; be dead by; "
+    "jump*|jumping off bridge|building|roof; kill* yourself|himself|herself; not exist; "
+    "the means; set a date; counting down; last message|note|post; out for good; "
+    "giving stuff|things away; rope ready; i am ready; not be|going around much|longer; "
+    "make sure i dont|not|never wake; wish*|hope would just overdos*|od; "
+    "take|taking all my|of at once; let go tonight; tonight let go; "
     "worth living|it anymore; isnt|not worth living; should|just die; cant live like; "
     "tired of everything|it; end my|the pain|suffering; no way out; "
     "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
@@ -259,11 +270,13 @@ FRAMED_SUICIDE = _pats(
     "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing",
     2,
 )
+PLAN = _pats("plan|plans|ready|decided|date|sunday|weekend|means", 0)
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
-    "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
-    "wrote|writing|write|left note; im|i am done",
+    "all|it|everything be|over over; feel this|anything anymore; better off; "
+    "wrote|writing|write|left note|letters; im|i am done; hates|hate me; goodbye; plan; "
+    "decided",
     2,
 )
 AMOUNT = _pats(
@@ -321,10 +334,19 @@ CUE_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _PATTERN_WORDS() -> frozenset[str]:
+    """Every word the patterns spell out: never "corrected" to a cue word (taking is not
+    waking)."""
+    pats = [*STRONG_OVERDOSE, *FRAMED_OVERDOSE, *STRONG_SUICIDE, *FRAMED_SUICIDE, *HOPELESS]
+    pats += [*AMOUNT, *NOT_AMOUNT, *FEELS_WRONG]
+    return frozenset(w for p, _ in pats for opts in p for w in opts if not w.endswith("*"))
+
+
 @functools.lru_cache(maxsize=4096)
 def _fix(word: str) -> str:
     """A word within one edit (two from eight letters) of a cue word, as that cue word."""
-    if len(word) < 5 or word in CUE_WORDS:
+    if len(word) < 5 or word in CUE_WORDS or word in _PATTERN_WORDS():
         return word
     limit = 1 if len(word) < 8 else 2
     best = min(CUE_WORDS, key=lambda c: (_distance(word, c, limit), c))
@@ -395,7 +417,8 @@ def detect(message: str) -> Crisis:
         _any(ws, STRONG_SUICIDE)
         or (framed_ok and _any(ws, FRAMED_SUICIDE))
         or (amount and deadly and (self_ or _any(ws, _pats("not|never wake", 1))))
-        or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose))
+        or _any(ws, _pats("lethal|fatal|deadly|most dose|amount|quantity|take|can", 2))
+        or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose or _any(ws, PLAN)))
     )
     if not (suicide or overdose) and framed_ok and _PERSONAL.intersection(ws):
         od, sd = _weigh(ws)
