@@ -73,6 +73,9 @@ CHAT = {
     "wut": "what",
     "wats": "whats",
     "abt": "about",
+    "bout": "about",
+    "homies": "homie",
+    "ded": "dead",
     "cuz": "because",
     "bc": "because",
     "gonna": "going to",
@@ -176,20 +179,22 @@ _WAKE = "wake*|waking|woke|respond*|answer*|move|moving|budge|come"
 _SOMEONE = (
     "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
     "partner|brother|sister|son|daughter|mom|mum|mother|dad|father|roommate|buddy|guy|girl|"
-    "kid|baby|cousin|uncle|aunt|someone|somebody|person|man|woman"
+    "kid|baby|cousin|uncle|aunt|someone|somebody|person|man|woman|homie|neighbor|neighbour|"
+    "toddler|child|grandpa|grandma|teen|teenager|nephew|niece|bestie|wifey|hubby"
 )
 _SELF = "i|me|my|myself|we|us|our"
 _DOWNERS = (
     "xanax|benzos|benzodiazepine*|valium|klonopin|ativan|pills|alcohol|drink*|drank|drunk|"
     "beer|vodka|liquor|wine|booze|sleeping|gabapentin|lean|fentanyl|methadone|oxy*|percocet*|"
-    "heroin|dope|smack|downers|h|perc*|oxys|painkillers"
+    "heroin|dope|smack|downers|h|perc*|oxys|painkillers|bag|bags|morphine|lean|opioids|"
+    "norco|vicodin|hydrocodone|tramadol|codeine|suboxone|sleep*"
 )
 _BLUE = "blue|grey|gray|purple|pale|white|ashen"
 _BODY = "lips|lip|face|skin|fingers|fingertips|nails"
 _LOT = "lot|bunch|whole|all|entire|handful|double|extra|everything|bottle|script|more"
 _WRONG = (
     "wrong|weird|off|scared|dizzy|sick|bad|strange|scary|funny|dying|help|now|breath*|wake*|"
-    "blue|gurgl*|passed|unresponsive"
+    "blue|gurgl*|passed|unresponsive|sinking|heavy|under|fading|floating|numb|faint"
 )
 
 #: Danger whatever the framing: someone who will not wake, a named person not breathing or
@@ -198,6 +203,24 @@ STRONG_OVERDOSE = [
     *_pats(f"{_NEG}|dont|cannot {_WAKE}", 3),
     *_pats(f"{_SOMEONE} {_NEG} {_BREATH}; {_SOMEONE} {_BODY}|turning|turned|going {_BLUE}", 4),
     *_pats(f"{_SOMEONE}|i is|are|am|keeps|think|maybe|might overdosing|overdosed", 3),
+    *_pats(
+        f"{_SOMEONE} is|looks|went|looking|gone|getting {_BLUE}; turning|turned|gone {_BLUE}; "
+        "narcan|naloxone isnt|not|didnt|wont|nothing work*|help*|do*; "
+        f"narcan|naloxone {_SOMEONE}|still|again|falling|back; "
+        "spray|give|use|where the|narcan|naloxone narcan|naloxone; "
+        f"{_NEG}|dont|cannot get {_SOMEONE} to open|wake|respond|move; "
+        f"{_NEG}|dont|cannot open|opening {_SOMEONE}|eyes; "
+        "falling|fell|going back asleep|out|under; out cold; unconscious; floppy; slumped; "
+        "needle in|still arm|vein|neck; "
+        "feel*|am|going dying|under|sinking|fading; fadin|fading",
+        3,
+    ),
+    # a child who got into pills
+    *_pats(
+        "toddler|child|kid|baby|year|old|son|daughter swallow*|ate|eaten|got|took|into|found "
+        "pill*|oxy*|bottle|patch*|methadone|fentanyl|suboxone|heroin|dope",
+        4,
+    ),
 ]
 #: Danger unless the message asks in general (see :func:`general`).
 FRAMED_OVERDOSE = [
@@ -238,7 +261,6 @@ STRONG_SUICIDE = _pats(
     "take|taking|swallow them|it|everything all|left|once; "
     "saving|stockpil*|hoarding up|my pills|them; plan|plans for|to tonight; "
     "end|ending|take|taking my|own life; "
-    "suicid* hotline|lifeline|line|number|helpline|crisis|help; "
     "end|ending it|things|everything; "
     "want|wanna|wish|ready|plan*|hope|hoping|rather die|dead|dying; "
     "better off dead|without; no reason|point to|in live|living|anymore|going; "
@@ -249,11 +271,31 @@ STRONG_SUICIDE = _pats(
     "done with life|living|everything; tired of living|life|alive; "
     "dont|not care if|whether i live|die|wake; suicide note|plan; self harm*; selfharm*; "
     "goodbye forever|everyone|world; disappear forever; want|wanna disappear; "
+    "rope|noose ready|tied|up|got|bought; got|have|bought rope|noose|gun; "
+    "jump|jumping|jumped off|from bridge|roof|building|ledge|cliff; "
+    "lethal|fatal|deadly dose|doses|dosage|amount|quantity; "
+    "most|max i|you can take; before|till|until it|that kill*|kills me; "
+    "kill* yourself; wants|want|wanna|wanted|says to die|dead; "
+    "end|ending|take|taking his|her|their|my|own life; "
+    "talk*|says|saying|said about ending|killing|suicide|dying; "
+    "giving|gave|give his|her|my|their|away stuff|things|dog|cat|pets|stuff|everything away; "
+    "wrote|writing|write|left|found|read my|a|the|letters|note|goodbye|message note|letters; "
+    "last message|note|letter|words|goodbye; texted|text|sent|said goodbye; "
+    "it|this will|would work; get it over with; decided i am|ready; i am ready; "
+    "set|picked|chose a date|day; counting down; have|got the means; "
+    "be dead|gone by|tomorrow|morning; wont|not going to be around|here; "
+    "going to be around|here much|long; done fighting; i let go; let go tonight; "
+    "hate my life; want|wanna out for good; want|wanna out; "
+    "make sure i|you dont|never|not wake; "
+    "enough|all stop|end my breathing|heart|life; breathing|heart|die|dying in my sleep; "
+    "not|never exist; took|take|taking|swallowed everything|all; "
+    "took|take|taking|swallow it all; "
+    "take|taking|took all|everything at once; thinking|thought about it; "
     "worth living|it anymore; isnt|not worth living; should|just die; cant live like; "
     "tired of everything|it; end my|the pain|suffering; no way out; "
     "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
     3,
-)
+) + _pats("enough stop|end my breathing|heart", 6)
 FRAMED_SUICIDE = _pats(
     "suicid*; dont|not care what happens; "
     "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing",
@@ -262,6 +304,7 @@ FRAMED_SUICIDE = _pats(
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
+    "depressed; depression; hates|hate me; hate myself; alone; nobody|noone; "
     "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
     "wrote|writing|write|left note; im|i am done",
     2,
@@ -321,10 +364,26 @@ CUE_WORDS = frozenset(
 )
 
 
+def _literals(*groups: Sequence[tuple[Pattern, int]]) -> frozenset[str]:
+    return frozenset(
+        w for g in groups for p, _ in g for opts in p for w in opts if not w.endswith("*")
+    )
+
+
+#: Words a typo is never corrected away from: every literal word of a cue and a few common
+#: words one edit from a cue word ("taking" is no typo of "waking", nor "snoring" of "snorting").
+KNOWN = _literals(
+    STRONG_OVERDOSE, FRAMED_OVERDOSE, FEELS_WRONG, STRONG_SUICIDE, FRAMED_SUICIDE, HOPELESS, AMOUNT
+) | frozenset(
+    "taking making baking talking walking snoring smoking working turning burning learning "
+    "breaking heroic heroine heron".split()
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _fix(word: str) -> str:
     """A word within one edit (two from eight letters) of a cue word, as that cue word."""
-    if len(word) < 5 or word in CUE_WORDS:
+    if len(word) < 5 or word in CUE_WORDS or word in KNOWN:
         return word
     limit = 1 if len(word) < 8 else 2
     best = min(CUE_WORDS, key=lambda c: (_distance(word, c, limit), c))
@@ -332,6 +391,14 @@ def _fix(word: str) -> str:
 
 
 SELF = frozenset(("i", "me", "my", "myself"))
+#: The writer as the one acting ("my husband" names someone else; "i", "me" do not).
+SUBJECT = frozenset(("i", "me", "myself"))
+#: A way to die at hand or planned: with hopelessness, a suicide cue.
+MEANS = _pats(
+    "have|got|bought|saved|holding plan|bottle|pills|rope|gun|means|stash|script|enough; "
+    "bottle|handful|stash of pill*|percs|oxy*|xanax|morphine|methadone|fentanyl|heroin|dope",
+    3,
+)
 
 #: The fallback: words of danger, each with its weight for overdose and for suicide. A personal
 #: message (about the writer or someone named, not a general question) whose words weigh
@@ -389,13 +456,15 @@ def detect(message: str) -> Crisis:
     mixed = len(DOWNERS.intersection(ws)) >= 2 and _any(ws, FEELS_WRONG)
     overdose = _any(ws, STRONG_OVERDOSE) or (framed_ok and (mixed or _any(ws, FRAMED_OVERDOSE)))
     self_ = bool(SELF.intersection(ws))
+    subject = bool(SUBJECT.intersection(ws))
+    means = _any(ws, MEANS)
     deadly = _any(ws, _DEATH)
     lot = _any(ws, _pats(f"take|taking|took|do|use|going {_LOT}", 3))
     suicide = (
         _any(ws, STRONG_SUICIDE)
         or (framed_ok and _any(ws, FRAMED_SUICIDE))
         or (amount and deadly and (self_ or _any(ws, _pats("not|never wake", 1))))
-        or (self_ and _any(ws, HOPELESS) and (deadly or lot or overdose))
+        or (subject and _any(ws, HOPELESS) and (deadly or lot or overdose or means))
     )
     if not (suicide or overdose) and framed_ok and _PERSONAL.intersection(ws):
         od, sd = _weigh(ws)
