@@ -175,7 +175,7 @@ _NEG = (
     "wouldnt|couldnt"
 )
 _BREATH = "breath*"
-_WAKE = "wake*|waking|woke|respond*|answer*|move|moving|budge|come"
+_WAKE = "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*"
 _SOMEONE = (
     "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
     "partner|brother|sister|son|daughter|mom|mum|mother|dad|father|roommate|buddy|guy|girl|"
@@ -212,7 +212,8 @@ STRONG_OVERDOSE = [
         f"{_NEG}|dont|cannot open|opening {_SOMEONE}|eyes; "
         "falling|fell|going back asleep|out|under; out cold; unconscious; floppy; slumped; "
         "needle in|still arm|vein|neck; "
-        "feel*|am|going dying|under|sinking|fading; fadin|fading",
+        "feel*|am|going dying|under|sinking|fading; fadin|fading; "
+        f"{_SOMEONE} is|looks|think|might|maybe dying",
         3,
     ),
     # a child who got into pills
@@ -338,6 +339,32 @@ NOT_AMOUNT = [
         6,
     ),
 ]
+#: Not now: a danger in the past, a plan for next time, a class, a book, a law, a pharmacy.
+#: These calm a message unless it also says someone is in danger now (:data:`ACUTE`).
+NOT_NOW = _pats(
+    "last year|month|week|summer|spring|winter|fall|christmas; years|months|weeks ago; "
+    "used to; survived|survivor*; died of|from|after; passed away; next time; "
+    "twice|before this year; after his|her|their|an|the overdos*; ever overdos*|ods|od; "
+    "my|his|her fault; learn*; class|course|training|essay|topic|paper|homework|school; "
+    "movie|film|song|book|books|show|celebrity; law|laws|legal; prescription|pharmacy|buy; "
+    "rehab|treatment|groups|group|counsel*|therapy; recognize; know|tell if; "
+    "signs|symptoms; explain; first aid; steps; why should; lay|put someone; "
+    "talk to|with about; open at; prevention; cause|causes overdos*; safe to give; "
+    "hurt|harm someone who; still need; what comes first; stay safe; "
+    "what does|do|can narcan|naloxone; will|would|could|can i|you overdose",
+    3,
+)
+#: Someone in danger now, whatever else the message says.
+ACUTE = _pats(
+    f"{_NEG}|dont|cannot {_WAKE}; {_NEG} {_BREATH}; {_BODY} {_BLUE}; "
+    f"turning|turned|gone|is {_BLUE}; unresponsive; gurgl*; limp; out cold; unconscious; "
+    "snoring|snore|rattl*|gasp*|choking|foam*|seizure*|convuls*|floppy|slumped; "
+    "passed|passing|blacked out; pupils pinpoint|tiny; pinpoint|tiny pupils; "
+    f"took|taken|did|used|had too much|many; took|taken|did|used|had {_LOT}; "
+    "feel*|feeling wrong|weird|dying|sinking|heavy; narcan|naloxone isnt|not|didnt work*",
+    3,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DEATH = _pats("die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake", 1)
 _QUESTION_START = frozenset(
     "can could does do did is are was were will would should what whats why how when which "
@@ -470,5 +497,11 @@ def detect(message: str) -> Crisis:
         od, sd = _weigh(ws)
         suicide = sd >= FALLBACK_AT and sd >= od
         overdose = od >= FALLBACK_AT and not suicide
+    wish = suicide and _any(ws, STRONG_SUICIDE) and bool(SUBJECT.intersection(ws))
+    if (suicide or overdose) and not wish and not _URGENT.intersection(ws):
+        calm = _any(ws, NOT_NOW) or bool(_YEAR.search(message))
+        now = _any(ws, ACUTE) and not general(ws)
+        if calm and not now:
+            suicide = overdose = False
     concern = SUICIDE if suicide else OVERDOSE if overdose else None
     return Crisis(concern, overdose, amount)
