@@ -158,7 +158,7 @@ def _match_word(word: str, options: frozenset[str]) -> bool:
     return any(o.endswith("*") and word.startswith(o[:-1]) for o in options)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _split(options: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """A position's whole words and its stems (the words given with ``*``)."""
     stems = tuple(o[:-1] for o in options if o.endswith("*"))
@@ -375,6 +375,21 @@ AMOUNT = _pats(
     "better|stronger|best|longer|bigger|good|great high|rush|buzz; how much|many less|more",
     5,
 )
+#: Amounts and ways of use that no framing excuses: the most one can take, a vein, making the
+#: drug, a taper schedule, timing a medicine after use.
+AMOUNT_ALWAYS = [
+    *AMOUNT[:1],
+    *_pats(
+        "most|max|maximum i|you can take|use|do|handle; before|till|until it|that kill*|kills; "
+        "dont|not know how to|i|it; took|take|taking|swallow* it|them all; "
+        "best|right|good|easiest vein|veins|spot|spots|place|places; vein|veins to; "
+        "make|makes|cook|extract|making heroin|dope|it|fentanyl from; poppies|poppy heroin|opium; "
+        "how much|many cut|taper|drop|reduce|lower|less; wait after using|use|shooting; "
+        "high|rush|buzz last longer|stronger; make the high|rush|buzz",
+        3,
+    ),
+    *_pats("enough stop|end breathing|heart", 6),
+]
 #: Amounts that are not doses ("how many people", "how much does it cost"), and questions
 #: about a way of use that ask for its harms ("how does smoking heroin affect you").
 NOT_AMOUNT = [
@@ -533,7 +548,7 @@ def detect(message: str) -> Crisis:
     framed_ok = not general(ws)
     # a dose or a lethal amount always counts; "how much" or a way of use, unless it asks
     # for harms or is no dose at all ("how many people")
-    amount = _any(ws, AMOUNT[:1]) or (_any(ws, AMOUNT[1:]) and not _any(ws, NOT_AMOUNT))
+    amount = _any(ws, AMOUNT_ALWAYS) or (_any(ws, AMOUNT[1:]) and not _any(ws, NOT_AMOUNT))
     mixed = len(DOWNERS.intersection(ws)) >= 2 and _any(ws, FEELS_WRONG)
     overdose = _any(ws, STRONG_OVERDOSE) or (framed_ok and (mixed or _any(ws, FRAMED_OVERDOSE)))
     self_ = bool(SELF.intersection(ws))
