@@ -226,12 +226,16 @@ _NEG = (
     "wouldnt|couldnt"
 )
 _BREATH = "breath*"
-_WAKE = "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*"
+_WAKE = (
+    "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*|"
+    "stand|walk|sit"
+)
 _SOMEONE = (
     "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
     "partner|brother|sister|son|daughter|mom|mum|mother|dad|father|roommate|buddy|guy|girl|"
     "kid|baby|cousin|uncle|aunt|someone|somebody|person|man|woman|homie|neighbor|neighbour|"
-    "toddler|child|grandpa|grandma|teen|teenager|nephew|niece|bestie|wifey|hubby"
+    "toddler|child|grandpa|grandma|teen|teenager|nephew|niece|bestie|wifey|hubby|dude|"
+    "coworker|patient|client|stranger|lady|homeless"
 )
 _SELF = "i|me|my|myself|we|us|our"
 _DOWNERS = (
@@ -262,6 +266,7 @@ STRONG_OVERDOSE = [
         f"{_NEG}|dont|cannot get {_SOMEONE} to open|wake|respond|move; "
         f"{_NEG}|dont|cannot open|opening {_SOMEONE}|eyes; "
         "falling|fell|going back asleep|out|under; out cold; unconscious; floppy; slumped; "
+        "cant|cannot|no|not|barely get|find|feel pulse|heartbeat; no pulse|heartbeat; "
         "needle in|still arm|vein|neck; "
         "feel*|am|going dying|under|sinking|fading; fadin|fading; "
         f"{_SOMEONE} is|looks|think|might|maybe dying",
@@ -283,7 +288,8 @@ FRAMED_OVERDOSE = [
         f"turning|turned|gone|going {_BLUE}; unresponsive; gurgl*; choking; foam*; limp; "
         "collapsed; passed|passing|blacked out; overdos*; "
         "pupils pinpoint|tiny; pinpoint|tiny pupils; "
-        f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds; "
+        f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds|times|minute|min; "
+        "took|ate|chewed|swallowed|sucked|used patch|patches; "
         "heart|pulse|heartbeat slow*|weak|faint|barely|stopped; no pulse|heartbeat; "
         "cant|not keep|stay eyes|awake; snoring|snore|rattl*|gasp*|seizure*|convuls*; "
         "eyes rolled; cant|wont|cannot get him|her|them up|awake; too strong; "
@@ -330,7 +336,8 @@ STRONG_SUICIDE = _pats(
     "kill* yourself; wants|want|wanna|wanted|says to die|dead; "
     "end|ending|take|taking his|her|their|my|own life; "
     "talk*|says|saying|said about ending|killing|suicide|dying; "
-    "giving|gave|give his|her|my|their|away stuff|things|dog|cat|pets|stuff|everything away; "
+    "giving|gave|gives away my|his|her|their|all|stuff|things|everything; "
+    "giving|gave|gives my|his|her|their stuff|things|dog|cat|pets|everything away|to; "
     "wrote|writing|write|left|found|read my|a|the|letters|note|goodbye|message note|letters; "
     "last message|note|letter|words|goodbye; texted|text|sent|said goodbye; "
     "it|this will|would work; get it over with; decided i am|ready; i am ready; "
@@ -338,6 +345,9 @@ STRONG_SUICIDE = _pats(
     "be dead|gone by|tomorrow|morning; wont|not going to be around|here; "
     "going to be around|here much|long; done fighting; i let go; let go tonight; "
     "hate my life; want|wanna out for good; want|wanna out; "
+    "happier|easier|better if|without i|me; see if i wake; cant|not keep living|going; "
+    "living like this; pain|suffering|it|this to end|stop; end forever; "
+    "dont|not|never want|wanna to wake; "
     "make sure i|you dont|never|not wake; "
     "enough|all stop|end my breathing|heart|life; breathing|heart|die|dying in my sleep; "
     "not|never exist; took|take|taking|swallowed everything|all; "
@@ -356,7 +366,8 @@ FRAMED_SUICIDE = _pats(
 #: Hopelessness: a crisis together with a plan to take a lot or a word of death.
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
-    "depressed; depression; hates|hate me; hate myself; alone; nobody|noone; "
+    "depressed; depression; hates|hate me; hate myself; alone; nobody|noone; be done; "
+    "pointless; meaningless; miserable; trapped; empty inside; cant take it; "
     "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
     "wrote|writing|write|left note; im|i am done",
     2,
@@ -417,7 +428,8 @@ NOT_NOW = _pats(
     "signs|symptoms; explain; first aid; steps; why should; lay|put someone; "
     "talk to|with about; open at; prevention; cause|causes overdos*; safe to give; "
     "hurt|harm someone who; still need; what comes first; stay safe; "
-    "what does|do|can narcan|naloxone; will|would|could|can i|you overdose",
+    "what does|do|can narcan|naloxone; will|would|could|can i|you overdose; "
+    "kit|kits|supplies; about quitting|quit|recovery|withdrawal|detox|rehab; is that|it normal",
     3,
 )
 #: Someone in danger now, whatever else the message says.
@@ -432,6 +444,13 @@ ACUTE = _pats(
 )
 _LOT_TAKEN = _pats(f"take|taking|took|do|use|going {_LOT}", 3)
 _NOT_WAKE = _pats("not|never wake", 1)
+#: Taking a large number ("take 30 xanax", "did like 12 bags"): about to, suicide; done, overdose.
+_BIG = re.compile(
+    r"\b(take|taking|swallow\w*|do|use|shoot|snort|took|taken|did|used|shot|snorted|had)"
+    r"\s+(?:like\s+|about\s+|maybe\s+)?(?:\d{2,}|twenty|thirty|forty|fifty|hundred)\b"
+    r"(?!\s*(?:mg|mgs|ml|mcg|milligram|microgram|grams?|g|minutes?|min|mins|hours?|days?))"
+)
+_ABOUT_TO = frozenset("take taking swallow do use shoot snort".split())
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DEATH = _pats("die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake", 1)
 _QUESTION_START = frozenset(
@@ -518,6 +537,40 @@ DANGER_WORDS: dict[str, tuple[float, float]] = {
 FALLBACK_AT = 2.5
 
 
+#: Signs of a body in trouble, each with its weight: a named person or the writer with signs
+#: weighing STATE_AT or more, and a use, an urgent word or more signs up to COMBINED_AT, is an
+#: overdose in whatever order and words the message puts them.
+STATE_WORDS: dict[str, float] = {
+    **dict.fromkeys(("pulse", "heartbeat", "unresponsive", "unconscious", "collapsed"), 2.5),
+    **dict.fromkeys(("limp", "floppy", "slumped", "foam*", "gurgl*", "seizure*"), 2.0),
+    **dict.fromkeys(("blue", "grey", "gray", "purple", "choking", "snor*", "convuls*"), 2.0),
+    **dict.fromkeys(("cold", "clammy", "breathing", "breathe", "breath"), 1.5),
+    **dict.fromkeys(("sweaty", "noises", "noise", "sounds", "dark", "pale", "sleepy"), 1.0),
+    **dict.fromkeys(("barely", "out", "fell", "weird", "wrong", "throwing", "vomit*"), 1.0),
+    **dict.fromkeys(("puking", "asleep", "nodding", "moving", "tight", "lips"), 1.0),
+}
+USE_WORDS = frozenset(
+    "shot used using took did smoked snorted drank mixed high after fix hit bump".split()
+)
+STATE_AT = 2.5
+COMBINED_AT = 3.0
+
+
+def _state(ws: Sequence[str]) -> float:
+    """The combined score of signs, a use and urgency (0 when the signs alone are too weak)."""
+    seen = dict.fromkeys(ws)
+    state = 0.0
+    for w in seen:
+        for cue, weight in STATE_WORDS.items():
+            if w == cue or (cue.endswith("*") and w.startswith(cue[:-1])):
+                state += weight
+                break
+    if state < STATE_AT:
+        return 0.0
+    use = bool(USE_WORDS.intersection(seen) or DOWNERS.intersection(seen))
+    return state + use + bool(_URGENT.intersection(seen))
+
+
 def _weigh(ws: Sequence[str]) -> tuple[float, float]:
     od = sd = 0.0
     for w in dict.fromkeys(ws):
@@ -550,18 +603,30 @@ def detect(message: str) -> Crisis:
     # for harms or is no dose at all ("how many people")
     amount = _any(ws, AMOUNT_ALWAYS) or (_any(ws, AMOUNT[1:]) and not _any(ws, NOT_AMOUNT))
     mixed = len(DOWNERS.intersection(ws)) >= 2 and _any(ws, FEELS_WRONG)
-    overdose = _any(ws, STRONG_OVERDOSE) or (framed_ok and (mixed or _any(ws, FRAMED_OVERDOSE)))
+    overdose = _any(ws, STRONG_OVERDOSE) or (
+        framed_ok
+        and (
+            mixed
+            or _any(ws, FRAMED_OVERDOSE)
+            or (bool(_PERSONAL.intersection(ws)) and _state(ws) >= COMBINED_AT)
+        )
+    )
     self_ = bool(SELF.intersection(ws))
     # the writer acts: "i", "me", or "my" with nobody else named ("gonna take my whole script")
     subject = bool(SUBJECT.intersection(ws)) or (self_ and not _OTHERS.intersection(ws))
     means = _any(ws, MEANS)
+    big = _BIG.search(" ".join(ws))
+    if big is not None and big.group(1) not in _ABOUT_TO and framed_ok:
+        overdose = True
     deadly = _any(ws, _DEATH)
     lot = _any(ws, _LOT_TAKEN)
     suicide = (
         _any(ws, STRONG_SUICIDE)
         or (framed_ok and _any(ws, FRAMED_SUICIDE))
-        or (amount and deadly and (self_ or _any(ws, _NOT_WAKE)))
+        or (amount and deadly)  # "how much would it take to die", "a lethal dose"
         or (subject and _any(ws, HOPELESS) and (deadly or lot or overdose or means))
+        or (subject and means and deadly)  # "i feel like dying and i have pills"
+        or (subject and big is not None and big.group(1) in _ABOUT_TO)
     )
     if not (suicide or overdose) and framed_ok and _PERSONAL.intersection(ws):
         od, sd = _weigh(ws)
