@@ -36,10 +36,10 @@ from heroinfacts.store import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The dev split's figures (tests/eval), held so that a change that loses them fails.
-DEV_RECALL_AT_1 = 0.66
-DEV_RECALL_AT_3 = 0.78
+DEV_RECALL_AT_1 = 0.74
+DEV_RECALL_AT_3 = 0.85
 DEV_CRISIS_RECALL = 0.98
-DEV_FALSE_ALARMS = 10
+DEV_FALSE_ALARMS = 8
 QUERIES = ROOT / "tests" / "queries.yaml"
 SHIPPED = ROOT / "data" / "facts.yaml"
 KINDS = ("fact", "topic", "list", "item", "term", "interaction", "resource", "reference")

@@ -43,8 +43,15 @@ def _overrides(compiled: Compiled) -> list[Problem]:
 
 
 def validate_report(paths: Sequence[str]) -> tuple[list[Problem], list[Problem]]:
-    """(problems, warnings) of each path checked with the shipped data; a warning is an entry
-    that replaces a shipped one (``override: true``): allowed, but never silent."""
+    """(problems, warnings) of ``paths``; a warning is an entry that replaces a shipped one
+    (``override: true``): allowed, but never silent.
+
+    The packs are checked together with the shipped data, in order, as every command loads
+    them: two packs defining the same id clash, and a pack given twice is a problem. A copy of
+    the shipped data (its bundle id is the shipped one) is checked alone, in its place.
+    """
+    import os
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     base = shipped()
@@ -54,6 +61,9 @@ def validate_report(paths: Sequence[str]) -> tuple[list[Problem], list[Problem]]
         return [Problem(base.name, 0, f"cannot read the shipped data: {err}")], []
     if not paths:
         return compile_sources([SourceFile(base.name, base_raw, True)])[1], []
+    together = [SourceFile(base.name, base_raw, True)]
+    runs: list[list[SourceFile]] = []
+    seen: dict[str, str] = {}
     for path in paths:
         try:
             f: DataFile = pack_file(path)
@@ -64,11 +74,21 @@ def validate_report(paths: Sequence[str]) -> tuple[list[Problem], list[Problem]]
         except OSError as err:
             problems.append(Problem(path, 0, f"cannot read the file: {err.strerror}"))
             continue
+        real = os.path.realpath(f.path) if f.path else path
+        if real in seen:
+            problems.append(
+                Problem(path, 0, f"this pack is given twice (also as {seen[real]}): give it once")
+            )
+            continue
+        seen[real] = path
         doc = _parsed(raw)  # parsed once: the check below reuses it
         if _is_core(doc):
-            files = [SourceFile(path, raw, True, doc)]
+            runs.append([SourceFile(path, raw, True, doc)])
         else:
-            files = [SourceFile(base.name, base_raw, True), SourceFile(path, raw, False, doc)]
+            together.append(SourceFile(path, raw, False, doc))
+    if len(together) > 1:
+        runs.append(together)
+    for files in runs:
         compiled, found = compile_sources(files)
         problems.extend(found)
         warnings.extend(_overrides(compiled))

@@ -177,6 +177,22 @@ def _str(v: Any) -> str:
     return s
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _line(v: Any) -> str:
+    """Text for a one-line field (a title, a name, a label, a number): no tab, line break or
+    other control character, which would forge columns or lines in piped output."""
+    s = _str(v)
+    bad = _NOT_ONE_LINE.search(s)
+    if bad:
+        raise _Invalid(
+            f"holds {_label(bad.group())} (a tab, line break or control character): "
+            "keep it to one line of plain text"
+        )
+    return s
+
+
 def _id(v: Any) -> str:
     s = _str(v)
     if not ID_RE.match(s):
@@ -192,6 +208,18 @@ def _date(v: Any) -> str:
     s = _str(v)
     if not DATE_RE.match(s):
         raise _Invalid(f"{s!r} is not a date: write YYYY-MM-DD")
+    try:
+        _dt.date.fromisoformat(s)
+    except ValueError as err:
+        raise _Invalid(f"{s!r} is not a real date ({err})") from None
+    return s
+
+
+def _past_date(v: Any) -> str:
+    """A date that has already come (a day's grace for time zones): a review or a check."""
+    s = _date(v)
+    if _dt.date.fromisoformat(s) > _dt.date.today() + _dt.timedelta(days=1):
+        raise _Invalid(f"{s!r} is in the future: give the day it was done")
     return s
 
 
@@ -249,8 +277,15 @@ def _csl_date(v: Any) -> dict[str, Any]:
             or not all(isinstance(x, int) and not isinstance(x, bool) for x in p)
         ):
             raise _Invalid("each date in date-parts is [year], [year, month] or [year, month, day]")
-        if (len(p) > 1 and not 1 <= p[1] <= 12) or (len(p) > 2 and not 1 <= p[2] <= 31):
+        if p[0] < 1 or (len(p) > 1 and not 1 <= p[1] <= 12):
             raise _Invalid(f"{_show(p)} is not a real date")
+        if len(p) > 2:
+            try:
+                _dt.date(p[0], p[1], p[2])
+            except (ValueError, OverflowError) as err:
+                raise _Invalid(f"{_show(p)} is not a real date ({err})") from None
+    if len(parts) == 2 and parts[1] < parts[0]:
+        raise _Invalid(f"the range {_show(parts)} ends before it starts")
     return _dict(v)
 
 
@@ -291,7 +326,7 @@ def _kind(v: Any) -> str:
     )
 
 
-_STRS = _list_of(_str)
+_STRS = _list_of(_line)
 _IDS = _list_of(_id)
 #: A cite is a mapping with its check record, except the source article, cited bare.
 _CITES = _list_of(lambda x: x, nonempty=True)  # each cite checked by _read_cites
@@ -319,13 +354,13 @@ CITE: Spec = {
 _NAMES: Spec = {"aliases": (_STRS, False), "search_words": (_STRS, False)}
 
 BUNDLE: Spec = {k: (_str, True) for k in ("title", "language", "license", "disclaimer", "version")}
-BUNDLE |= {"id": (_id, True), "reviewed": (_date, True)}
+BUNDLE |= {"id": (_id, True), "reviewed": (_past_date, True)}
 COMMON: Spec = {"id": (_id, True), "override": (_bool, False)}
 SECTIONS: dict[str, Spec] = {
     "references": COMMON
     | {
         "type": (_enum(*sorted(CSL_TYPES)), True),
-        "title": (_str, True),
+        "title": (_line, True),
         "author": (_list_of(_author), False),
         "editor": (_list_of(_author), False),
         "issued": (_csl_date, False),
@@ -333,10 +368,10 @@ SECTIONS: dict[str, Spec] = {
         "custom": (_dict, False),
     }
     | {k: (_str, False) for k in CSL_TEXT},
-    "severities": COMMON | {"label": (_str, True), "definition": (_str, True)},
-    "classes": COMMON | {"name": (_str, True)} | _NAMES,
+    "severities": COMMON | {"label": (_line, True), "definition": (_str, True)},
+    "classes": COMMON | {"name": (_line, True)} | _NAMES,
     "substances": COMMON
-    | {"name": (_str, True)}
+    | {"name": (_line, True)}
     | _NAMES
     | {
         "classes": (_list_of(_id, nonempty=True), True),
@@ -351,7 +386,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "topics": COMMON
     | {
-        "title": (_str, True),
+        "title": (_line, True),
     }
     | _NAMES
     | {
@@ -362,7 +397,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "lists": COMMON
     | {
-        "title": (_str, True),
+        "title": (_line, True),
     }
     | _NAMES
     | {
@@ -374,7 +409,7 @@ SECTIONS: dict[str, Spec] = {
     },
     "glossary": COMMON
     | {
-        "term": (_str, True),
+        "term": (_line, True),
     }
     | _NAMES
     | {
@@ -383,8 +418,8 @@ SECTIONS: dict[str, Spec] = {
     },
     "resources": COMMON
     | {
-        "name": (_str, True),
-        "region": (_str, True),
+        "name": (_line, True),
+        "region": (_line, True),
         "offers": (_str, True),
         "contacts": (_ENTRIES, True),
         "hours": (_str, False),
@@ -392,7 +427,7 @@ SECTIONS: dict[str, Spec] = {
         "cost": (_str, False),
         "address": (_str, False),
         "concerns": (_CONCERNS, True),
-        "verified": (_date, True),
+        "verified": (_past_date, True),
         "cites": (_CITES, True),
         "protected": (_bool, False),
     },
@@ -408,8 +443,8 @@ FACT: Spec = {
 ITEM: Spec = {"id": (_id, True), "text": (_str, True)}
 CONTACT: Spec = {
     "kind": (_enum(*CONTACT_KINDS), True),
-    "value": (_str, True),
-    "label": (_str, False),
+    "value": (_line, True),
+    "label": (_line, False),
 }
 PROPORTION: Spec = {"numerator": (_int, True), "denominator": (_int, True), "wording": (_str, True)}
 TOP_LEVEL = ("schema", "bundle", *SECTIONS)
@@ -530,6 +565,7 @@ def compile_sources(
     later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
     alias_adds: list[tuple[Loc, dict[str, Any]]] = []
     guards = _Guards(ck, out.records)
+    rejected_refs: set[str] = set()  # references refused above: their cites are not reported
 
     docs: list[Any] = []
     for fi, sf in enumerate(files):
@@ -585,6 +621,8 @@ def compile_sources(
                 cited.update(_raw_cites(raw_entry))
                 entry = ck.mapping(raw_entry, spec, loc, what)
                 if entry is None:
+                    if section == "references" and isinstance(raw_entry, dict):
+                        rejected_refs.add(str(raw_entry.get("id")))
                     continue
                 if section == "aliases":
                     alias_adds.append((loc, entry))
@@ -684,7 +722,7 @@ def compile_sources(
 
     refs = out.records["reference"]
     for loc, ref, what in cite_refs:
-        if ref not in refs:
+        if ref not in refs and ref not in rejected_refs:  # one mistake, one problem
             hint = _close(ref, refs)
             ck.problem(loc, f"{what} cites {ref!r}, which is not in `references`{hint}")
     for loc, kind, ident, message in later_checks:

@@ -98,9 +98,7 @@ def test_home_unset_and_unwritable(
     fresh: Runner, expected: dict[str, Result], namespace: list[str], tmp_path: Path
 ) -> None:
     env: dict[str, str | None] = {"HOME": None, "HEROINFACTS_CACHE_DIR": None}
-    wrap = in_namespace(
-        namespace, overlay=_overlay(tmp_path), tmpfs_readonly=[_account_cache()]
-    )
+    wrap = in_namespace(namespace, overlay=_overlay(tmp_path), tmpfs_readonly=[_account_cache()])
     about = _answers(fresh, expected, env, wrap)[-1]
     assert "not writable" in about.json()["cache"], about.describe()  # type: ignore[index]
 
