@@ -91,6 +91,11 @@ CHAT = {
     "wats": "whats",
     "abt": "about",
     "bout": "about",
+    "n": "and",
+    "wke": "wake",
+    "waek": "wake",
+    "lipps": "lips",
+    "breth": "breath",
     "homies": "homie",
     "ded": "dead",
     "cuz": "because",
@@ -267,7 +272,7 @@ STRONG_OVERDOSE = [
         f"{_NEG}|dont|cannot open|opening {_SOMEONE}|eyes; "
         "falling|fell|going back asleep|out|under; out cold; unconscious; floppy; slumped; "
         "cant|cannot|no|not|barely get|find|feel pulse|heartbeat; no pulse|heartbeat; "
-        "needle in|still arm|vein|neck; "
+        "needle in|still arm|vein|neck|in|him|her; "
         "feel*|am|going dying|under|sinking|fading; fadin|fading; "
         f"{_SOMEONE} is|looks|think|might|maybe dying",
         3,
@@ -306,7 +311,7 @@ FEELS_WRONG = [
     *_pats(f"feel*|feeling|something|is|acting|looks {_WRONG}", 2),
     *_pats(
         "wrong; weird; scared; scary; dizzy; dying; help; breath*; gurgl*; unresponsive; "
-        "cant keep|stay|wake; eyes open; passed|passing out",
+        "cant keep|stay|wake; eyes open; passed|passing out; out of it",
         1,
     ),
 ]
@@ -347,7 +352,7 @@ STRONG_SUICIDE = _pats(
     "hate my life; want|wanna out for good; want|wanna out; "
     "happier|easier|better if|without i|me; see if i wake; cant|not keep living|going; "
     "living like this; pain|suffering|it|this to end|stop; end forever; "
-    "dont|not|never want|wanna to wake; "
+    "dont|not|never want|wanna to wake; is my last night|day|week; "
     "make sure i|you dont|never|not wake; "
     "enough|all stop|end my breathing|heart|life; breathing|heart|die|dying in my sleep; "
     "not|never exist; took|take|taking|swallowed everything|all; "
@@ -357,7 +362,7 @@ STRONG_SUICIDE = _pats(
     "tired of everything|it; end my|the pain|suffering; no way out; "
     "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
     3,
-) + _pats("enough stop|end my breathing|heart", 6)
+) + _pats("enough stop|end my breathing|heart; want|wanna|wish|hope never|not wake", 6)
 FRAMED_SUICIDE = _pats(
     "suicid*; dont|not care what happens; "
     "thinking|thoughts|think|thought about|of death|dying|suicide|ending|killing",
