@@ -38,6 +38,10 @@ pattern is a set of words; ``*`` after a stem matches any ending) matched in ord
   plan for next time, a class, a book, a law, a pharmacy or treatment is calm unless it also
   says someone is in danger now (a state of danger, not just the word overdose), names
   something urgent ("help", "now", "tonight"), or the writer says they want to die;
+- *signs weighed together*: a named person or the writer with signs of a body in trouble
+  (:data:`STATE_WORDS`: "sweaty and cold and barely there", "fell over ... weird noises") that
+  weigh enough, in any order, with a use or an urgent word, is an overdose; a large number
+  taken ("did 12 bags") is an overdose, about to be taken ("take 30 xanax") suicide;
 - a weighted *fallback* for personal messages no cue matched.
 
 It errs on the side of danger: a false alarm costs a help box above the answer, a miss can cost
