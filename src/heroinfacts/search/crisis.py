@@ -278,12 +278,14 @@ STRONG_OVERDOSE = [
         "cant|cannot|no|not|barely get|find|feel pulse|heartbeat; no pulse|heartbeat; "
         "needle in|still arm|vein|neck|in|him|her; "
         "feel*|am|going dying|under|sinking|fading; fadin|fading; "
+        "cant|cannot feel my|face|legs|body|arms|chest; drowsy|sleepy acting|really|so|very; "
         f"{_SOMEONE} is|looks|think|might|maybe dying",
         3,
     ),
     # a child who got into pills
     *_pats(
-        "toddler|child|kid|baby|year|old|son|daughter swallow*|ate|eaten|got|took|into|found "
+        "toddler|child|kid|baby|year|old|son|daughter|teen|teenager|nephew|niece|dog "
+        "swallow*|ate|eaten|got|took|into|found "
         "pill*|oxy*|bottle|patch*|methadone|fentanyl|suboxone|heroin|dope",
         4,
     ),
@@ -357,6 +359,8 @@ STRONG_SUICIDE = _pats(
     "happier|easier|better if|without i|me; see if i wake; cant|not keep living|going; "
     "living like this; pain|suffering|it|this to end|stop; end forever; "
     "dont|not|never want|wanna to wake; is my last night|day|week; "
+    "take|taking|do|use|shoot|snort my|the whole|entire stash|supply|bottle|script|bag|gram; "
+    "take|takes to die; going to jump; "
     "make sure i|you dont|never|not wake; "
     "enough|all stop|end my breathing|heart|life; breathing|heart|die|dying in my sleep; "
     "not|never exist; took|take|taking|swallowed everything|all; "
@@ -377,6 +381,7 @@ HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
     "depressed; depression; hates|hate me; hate myself; alone; nobody|noone; be done; "
     "pointless; meaningless; miserable; trapped; empty inside; cant take it; "
+    "why|point keep going|living|trying; "
     "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
     "wrote|writing|write|left note; im|i am done",
     2,
@@ -385,7 +390,8 @@ AMOUNT = _pats(
     "lethal|fatal|deadly|safe|safest|max*|toxic|starting|normal|typical|average|right|correct|"
     "usual|good|enough|what|how|which dose|doses|dosage|amount|quantity|mg|mgs|milligram*|"
     "grams|gram|mcg|ml; "
-    "how much|many take|use|do|need|should|shoot|snort|smoke|inject|get|kill|die|overdose|too|"
+    "how much|many would|will|take|use|do|need|should|shoot|snort|smoke|inject|get|kill|die|"
+    "overdose|too|"
     "mg|grams|bags|points|lines|pills|xanax|bags|caps|bundles|hits; "
     "how|way|ways inject*|shoot*|snort*|smok*|cook*|boot*|slam*|plug*|sniff*|chase|chasing|"
     "freebas*|vein|veins; how to|do use|take|do heroin|dope|smack|fentanyl|xanax; "
@@ -408,7 +414,7 @@ AMOUNT_ALWAYS = [
         "high|rush|buzz last longer|stronger; make the high|rush|buzz",
         3,
     ),
-    *_pats("enough stop|end breathing|heart", 6),
+    *_pats("enough stop|end breathing|heart; how much|many stop|stops|kill|end heart|breathing", 6),
 ]
 #: Amounts that are not doses ("how many people", "how much does it cost"), and questions
 #: about a way of use that ask for its harms ("how does smoking heroin affect you").
@@ -461,7 +467,11 @@ _BIG = re.compile(
 )
 _ABOUT_TO = frozenset("take taking swallow do use shoot snort".split())
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DEATH = _pats("die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake", 1)
+_DEATH = _pats(
+    "die|dead|death|dying|kill|killed|killing|overdose|lethal|fatal|deadly|wake; "
+    "stop|stops|end my|the|your heart|breathing",
+    1,
+)
 _QUESTION_START = frozenset(
     "can could does do did is are was were will would should what whats why how when which "
     "who where if".split()
