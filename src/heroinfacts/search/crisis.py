@@ -236,8 +236,7 @@ _NEG = (
 )
 _BREATH = "breath*"
 _WAKE = (
-    "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*|"
-    "stand|walk|sit"
+    "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*|stand|walk"
 )
 _SOMEONE = (
     "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
@@ -274,7 +273,7 @@ STRONG_OVERDOSE = [
         "spray|give|use|where the|narcan|naloxone narcan|naloxone; "
         f"{_NEG}|dont|cannot get {_SOMEONE} to open|wake|respond|move; "
         f"{_NEG}|dont|cannot open|opening {_SOMEONE}|eyes; "
-        "falling|fell|going back asleep|out|under; out cold; unconscious; floppy; slumped; "
+        "falling|fell|going back asleep|out|under; "
         "cant|cannot|no|not|barely get|find|feel pulse|heartbeat; no pulse|heartbeat; "
         "needle in|still arm|vein|neck|in|him|her; "
         "feel*|am|going dying|under|sinking|fading; fadin|fading; "
@@ -297,7 +296,7 @@ FRAMED_OVERDOSE = [
         f"{_BREATH} stopped|slow*|shallow|weird|funny|strange|barely|loud|rattl*; "
         f"slow*|shallow|weird|funny|no {_BREATH}; {_BODY} {_BLUE}; {_BLUE} {_BODY}; "
         f"turning|turned|gone|going {_BLUE}; unresponsive; gurgl*; choking; foam*; limp; "
-        "collapsed; passed|passing|blacked out; overdos*; "
+        "collapsed; passed|passing|blacked out; overdos*; out cold; unconscious; floppy; slumped; "
         "pupils pinpoint|tiny; pinpoint|tiny pupils; "
         f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds|times|minute|min; "
         "took|ate|chewed|swallowed|sucked|used patch|patches; "
@@ -351,7 +350,7 @@ STRONG_SUICIDE = _pats(
     "giving|gave|gives my|his|her|their stuff|things|dog|cat|pets|everything away|to; "
     "wrote|writing|write|left|found|read my|a|the|letters|note|goodbye|message note|letters; "
     "last message|note|letter|words|goodbye; texted|text|sent|said goodbye; "
-    "it|this will|would work; get it over with; decided i am|ready; i am ready; "
+    "it|this will|would work; get it over with; decided i am|ready; "
     "set|picked|chose a date|day; counting down; have|got the means; "
     "be dead|gone by|tomorrow|morning; wont|not going to be around|here; "
     "going to be around|here much|long; done fighting; i let go; let go tonight; "
