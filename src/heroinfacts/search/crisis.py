@@ -236,7 +236,8 @@ _NEG = (
 )
 _BREATH = "breath*"
 _WAKE = (
-    "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*|stand|walk"
+    "wake*|waking|woke|respond*|answer*|move|moving|budge|come|talk*|speak*|react*|open*|"
+    "stand|walk|rouse*|arouse*|revive*"
 )
 _SOMEONE = (
     "he|she|him|her|they|them|his|their|friend|friends|boyfriend|girlfriend|husband|wife|"
@@ -278,6 +279,7 @@ STRONG_OVERDOSE = [
         "needle in|still arm|vein|neck|in|him|her; "
         "feel*|am|going dying|under|sinking|fading; fadin|fading; "
         "cant|cannot feel my|face|legs|body|arms|chest; drowsy|sleepy acting|really|so|very; "
+        "dropped|collapsed|fell|down after|when hit|shot|line|bump|using|use|fix; "
         f"{_SOMEONE} is|looks|think|might|maybe dying",
         3,
     ),
@@ -316,7 +318,8 @@ FEELS_WRONG = [
     *_pats(f"feel*|feeling|something|is|acting|looks {_WRONG}", 2),
     *_pats(
         "wrong; weird; scared; scary; dizzy; dying; help; breath*; gurgl*; unresponsive; "
-        "cant keep|stay|wake; eyes open; passed|passing out; out of it",
+        "cant keep|stay|wake; eyes open; passed|passing out; out of it; puking; vomit*; "
+        "throwing up; asleep",
         1,
     ),
 ]
@@ -330,7 +333,7 @@ STRONG_SUICIDE = _pats(
     "saving|stockpil*|hoarding up|my pills|them; plan|plans for|to tonight; "
     "end|ending|take|taking my|own life; "
     "end|ending it|things|everything; "
-    "want|wanna|wish|ready|plan*|hope|hoping|rather die|dead|dying; "
+    "want|wanna|wish|ready|plan*|hope|hoping|rather die|dead|dying|gone; "
     "better off dead|without; no reason|point to|in live|living|anymore|going; "
     "want|wanna|hope|hoping|wish|rather|enough|plan* not|never|dont wake; "
     "sleep forever; sleep and not|never; dont|not|no want live|alive|exist|here|anymore; "
@@ -364,7 +367,7 @@ STRONG_SUICIDE = _pats(
     "enough|all stop|end my breathing|heart|life; breathing|heart|die|dying in my sleep; "
     "not|never exist; took|take|taking|swallowed everything|all; "
     "took|take|taking|swallow it all; "
-    "take|taking|took all|everything at once; thinking|thought about it; "
+    "take|taking|took all|everything at once; until|till my heart|breathing stop*; "
     "worth living|it anymore; isnt|not worth living; should|just die; cant live like; "
     "tired of everything|it; end my|the pain|suffering; no way out; "
     "overdos*|od intentionally|deliberately; shoot|use|do everything|all at once",
@@ -443,7 +446,8 @@ NOT_NOW = _pats(
     "talk to|with about; open at; prevention; cause|causes overdos*; safe to give; "
     "hurt|harm someone who; still need; what comes first; stay safe; "
     "what does|do|can narcan|naloxone; will|would|could|can i|you overdose; "
-    "kit|kits|supplies; about quitting|quit|recovery|withdrawal|detox|rehab; is that|it normal",
+    "kit|kits|supplies; read; understand; "
+    "about quitting|quit|recovery|withdrawal|detox|rehab; is that|it normal",
     3,
 )
 #: Someone in danger now, whatever else the message says.
