@@ -453,6 +453,8 @@ NOT_NOW = _pats(
 #: Someone in danger now, whatever else the message says.
 ACUTE = _pats(
     f"{_NEG}|dont|cannot {_WAKE}; {_NEG} {_BREATH}; {_BODY} {_BLUE}; "
+    f"{_SOMEONE}|i|my|is|am|are {_BREATH} stopped|slow*|shallow|weird|funny|strange|barely|"
+    "loud|rattl*|wrong; "
     f"turning|turned|gone|is {_BLUE}; unresponsive; gurgl*; limp; out cold; unconscious; "
     "snoring|snore|rattl*|gasp*|choking|foam*|seizure*|convuls*|floppy|slumped; "
     "passed|passing|blacked out; pupils pinpoint|tiny; pinpoint|tiny pupils; "
@@ -657,7 +659,7 @@ def detect(message: str) -> Crisis:
     wish = suicide and _any(ws, STRONG_SUICIDE) and bool(SUBJECT.intersection(ws))
     if (suicide or overdose) and not wish and not _URGENT.intersection(ws):
         calm = _any(ws, NOT_NOW) or bool(_YEAR.search(message))
-        now = _any(ws, ACUTE) and not general(ws)
+        now = not general(ws) and (_any(ws, ACUTE) or _state(ws) >= COMBINED_AT)
         if calm and not now:
             suicide = overdose = False
     concern = SUICIDE if suicide else OVERDOSE if overdose else None
