@@ -103,123 +103,142 @@ def machine(py: str) -> dict[str, Any]:
 # --- start-up -----------------------------------------------------------------------------------
 
 
+#: What each start-up case is held to (issue 13), as a multiple of `python -c pass` (CPU time).
+LIMITS = {
+    "repeat": ("a repeat of a deterministic lookup", 1.5),
+    "new": ("`ask --json` / `search` on a new question", 3.0),
+    "new_tty": ("the first terminal render of a new question", 6.0),
+    "typo": ("a typo with suggestions", 3.0),
+    "help": ("`--help`", 1.5),
+    "cold": ("a cold start with the shipped data", 10.0),
+}
+
+
+def _lookups(hf: str) -> list[tuple[str, list[str]]]:
+    """Every deterministic lookup of the issue's table (stored after its first run)."""
+    return [
+        ("show heroin", [hf, "show", "heroin"]),
+        ("show heroin --width 60", [hf, "show", "heroin", "--width", "60"]),
+        ("topics", [hf, "topics"]),
+        ("symptoms depression", [hf, "symptoms", "depression"]),
+        ("define gaba", [hf, "define", "gaba"]),
+        ("mix heroin xanax", [hf, "mix", "heroin", "xanax"]),
+        ("help-now", [hf, "help-now"]),
+        ("refs", [hf, "refs"]),
+        ("refs --for heroin --format bibtex", [hf, "refs", "--for", "heroin", "-F", "bibtex"]),
+        ("about", [hf, "about"]),
+        ("verify", [hf, "verify"]),
+        ("--version", [hf, "--version"]),
+        (f'ask "{QUESTION}"', [hf, "ask", QUESTION]),
+        (f'ask "{QUESTION}" --json', [hf, "ask", QUESTION, "--json"]),
+        ("search gaba --kind term --limit 3", [hf, "search", "gaba", "--kind", "term", "-n", "3"]),
+    ]
+
+
 def startup(
     venv: Path, env: dict[str, str], rounds: int, warmup: int, work: Path
 ) -> dict[str, Any]:
+    """Every invocation of the table, on a terminal (a pty) and piped, beside `python -c pass`
+    and the tldr client, in alternating rounds; CPU time and wall time of whole processes."""
     py, hf, tldr = str(venv / "bin/python"), str(venv / "bin/heroinfacts"), str(venv / "bin/tldr")
     typer_entry = work / "typer-entry.py"
     typer_entry.write_text(TYPER_ENTRY)
-    tty = {**env, "FORCE_COLOR": "1", "COLUMNS": "80"}
-    pages = Path(env["XDG_CACHE_HOME"]) / "heroinfacts" / "pages"
-    # (key, label, argv, env, stdout, before each run)
-    cases: list[tuple[str, str, list[str], dict[str, str], str, Any]] = [
-        ("pass", "`python -c pass`", [py, "-c", "pass"], env, PIPE, None),
-        (
-            "show_tty",
-            "`heroinfacts show heroin` (terminal)",
-            [hf, "show", "heroin"],
-            tty,
-            PTY,
-            None,
-        ),
-        (
-            "ask_json",
-            f'`heroinfacts ask "{QUESTION}" --json`',
-            [hf, "ask", QUESTION, "--json"],
-            env,
-            PIPE,
-            None,
-        ),
-        ("topics", "`heroinfacts topics` (piped)", [hf, "topics"], env, PIPE, None),
-        (
-            "tldr",
-            "`tldr -r heroinfacts.md` (terminal)",
-            [tldr, "-r", str(TLDR_PAGE)],
-            tty,
-            PTY,
-            None,
-        ),
-        # the rest show what each lever buys
-        (
-            "show_json",
-            "`heroinfacts show heroin --json`",
-            [hf, "show", "heroin", "--json"],
-            env,
-            PIPE,
-            None,
-        ),
-        (
-            "show_tty_unstored",
-            "`show heroin` (terminal), page not stored yet",
-            [hf, "show", "heroin"],
-            tty,
-            PTY,
-            lambda: shutil.rmtree(pages, ignore_errors=True),
-        ),
-        (
-            "show_tty_typer",
-            "`show heroin` (terminal), through Typer",
-            [py, str(typer_entry), "show", "heroin"],
-            tty,
-            PTY,
-            None,
-        ),
-        (
-            "ask_json_typer",
-            "`ask ... --json`, through Typer",
-            [py, str(typer_entry), "ask", QUESTION, "--json"],
-            env,
-            PIPE,
-            None,
-        ),
-        (
-            "topics_typer",
-            "`topics` (piped), through Typer",
-            [py, str(typer_entry), "topics"],
-            env,
-            PIPE,
-            None,
-        ),
-    ]
+    tty = {**env, "COLUMNS": "80"}
+    handout = work / "handout.html"
+    counter = iter(range(10**9))
+
+    # Cold and typo runs keep caches of their own, so that wiping them spares the others.
+    cold_env, typo_env = dict(env), dict(env)
+    cold_env["XDG_CACHE_HOME"] = str(work / "cold-cache")
+    typo_env["XDG_CACHE_HOME"] = str(work / "typo-cache")
+
+    def unstored() -> None:
+        shutil.rmtree(work / "typo-cache" / "heroinfacts" / "pages", ignore_errors=True)
+
+    def cold() -> None:
+        shutil.rmtree(work / "cold-cache", ignore_errors=True)
+
+    def new_question() -> list[str]:
+        return [f"is heroin a depressant {next(counter)}"]
+
+    # (key, label, argv, env, stdout, kind, before each run, codes allowed)
+    Case = tuple[str, str, list[str], dict[str, str], str, str, Any, tuple[int, ...]]
+    cases: list[Case] = [
+        ("pass", "`python -c pass`", [py, "-c", "pass"], env, PIPE, "", None, (0,)),
+        ("tldr", "`tldr -r` a page (terminal)", [tldr, "-r", str(TLDR_PAGE)], tty, PTY, "", None,
+         (0,)),
+    ]  # fmt: skip
+    for label, argv in _lookups(hf):
+        key = re.sub(r"\W+", "_", label).strip("_")
+        cases.append((f"{key}_tty", f"`{label}` (terminal, repeat)", argv, tty, PTY, "repeat",
+                      None, (0,)))  # fmt: skip
+        cases.append((f"{key}_pipe", f"`{label}` (piped, repeat)", argv, env, PIPE, "repeat",
+                      None, (0,)))  # fmt: skip
+    cases += [
+        ("help_tty", "`--help` (terminal)", [hf, "--help"], tty, PTY, "help", None, (0,)),
+        ("help_pipe", "`--help` (piped)", [hf, "--help"], env, PIPE, "help", None, (0,)),
+        ("show_help", "`show --help` (piped)", [hf, "show", "--help"], env, PIPE, "help", None,
+         (0,)),
+        ("ask_new_json", "`ask NEW --json` (a new question)", [hf, "ask", "--json"], env, PIPE,
+         "new", new_question, (0, 1)),
+        ("search_new", "`search NEW` (piped, a new question)", [hf, "search"], env, PIPE,
+         "new", new_question, (0, 1)),
+        ("ask_new_tty", "`ask NEW` (terminal, first render)", [hf, "ask"], tty, PTY,
+         "new_tty", new_question, (0, 1)),
+        ("typo_tty", "`show heorin` (terminal, suggestions, not stored)", [hf, "show", "heorin"],
+         {**typo_env, "COLUMNS": "80"}, PTY, "typo", unstored, (1,)),
+        ("typo_pipe", "`show heorin` (piped, suggestions, not stored)", [hf, "show", "heorin"],
+         typo_env, PIPE, "typo", unstored, (1,)),
+        ("cold_json", "`show heroin --json` (cold: no cache yet)", [hf, "show", "heroin", "--json"],
+         cold_env, PIPE, "cold", cold, (0,)),
+        ("cold_tty", "`show heroin` (terminal, cold: no cache yet)", [hf, "show", "heroin"],
+         {**cold_env, "COLUMNS": "80"}, PTY, "cold", cold, (0,)),
+        ("handout", "`handout heroin overdose -o FILE --force`",
+         [hf, "handout", "heroin", "overdose", "-o", str(handout), "--force"], env, PIPE, "",
+         None, (0,)),
+        ("show_typer", "`show heroin --json` through Typer (no fast path, not stored)",
+         [py, str(typer_entry), "show", "heroin", "--json"], env, PIPE, "", None, (0,)),
+    ]  # fmt: skip
     walls: dict[str, list[float]] = {c[0]: [] for c in cases}
+    cpus: dict[str, list[float]] = {c[0]: [] for c in cases}
     rss: dict[str, list[int]] = {c[0]: [] for c in cases}
-    outputs: dict[str, int] = {}
+    loads: list[float] = []
     for r in range(warmup + rounds):
-        for key, _label, argv, e, out, before in cases:
-            if before:
-                before()
-            res = run(argv, env=e, stdout=out, stderr=PIPE if out == PIPE else DEVNULL)
-            if res.code != 0:
-                raise SystemExit(f"{argv} failed ({res.code}): {res.err.decode()[-500:]}")
+        loads.append(os.getloadavg()[0])
+        for key, _label, argv, e, out, _kind, before, codes in cases:
+            extra = before() if before else None  # a new question, or nothing
+            full = [*argv, *(extra or [])]
+            res = run(full, env=e, stdout=out, stderr=PIPE if out == PIPE else DEVNULL)
+            if res.code not in codes:
+                raise SystemExit(f"{full} failed ({res.code}): {res.err.decode()[-500:]}")
             if r >= warmup:
                 walls[key].append(res.wall)
+                cpus[key].append(res.cpu)
                 rss[key].append(res.maxrss_kib)
-                outputs[key] = len(res.out)
         print(f"  start-up round {r + 1}/{warmup + rounds}", file=sys.stderr, end="\r")
     print(file=sys.stderr)
-    base_tldr, base_pass = median(walls["tldr"]), median(walls["pass"])
+    base_cpu, base_wall = median(cpus["pass"]), median(walls["pass"])
     rows = []
-    for key, label, argv, _e, out, _b in cases:
-        m = median(walls[key])
+    for key, label, argv, _e, out, kind, _b, _c in cases:
+        c, w = median(cpus[key]), median(walls[key])
         rows.append(
             {
                 "key": key,
                 "label": label,
+                "kind": kind,
                 "argv": argv,
                 "stdout": out,
                 "runs": len(walls[key]),
-                "median_ms": m * 1e3,
-                "min_ms": min(walls[key]) * 1e3,
-                "max_ms": max(walls[key]) * 1e3,
-                "x_tldr": m / base_tldr,
-                "x_pass": m / base_pass,
+                "cpu_ms": c * 1e3,
+                "median_ms": w * 1e3,
+                "x_pass": c / base_cpu,
+                "x_pass_wall": w / base_wall,
                 "peak_rss_mib": max(rss[key]) / 1024,
-                "median_rss_mib": median([float(x) for x in rss[key]]) / 1024,
-                "output_bytes": outputs.get(key),
-                "walls_ms": [w * 1e3 for w in walls[key]],
+                "walls_ms": [x * 1e3 for x in walls[key]],
+                "cpus_ms": [x * 1e3 for x in cpus[key]],
             }
         )
-    return {"rounds": rounds, "warmup": warmup, "rows": rows}
+    return {"rounds": rounds, "warmup": warmup, "load": loads, "rows": rows}
 
 
 # --- scale --------------------------------------------------------------------------------------
@@ -379,17 +398,23 @@ def markdown(res: dict[str, Any]) -> str:
     ]
     if "startup" in res:
         st = res["startup"]
+        load = st.get("load") or [float("nan")]
         lines += [
             f"Start-up: medians of {st['rounds']} alternating runs after {st['warmup']} warm-up "
-            "rounds, shipped data, warm caches.",
+            "rounds, shipped data, warm caches unless said. × `python -c pass` compares CPU "
+            "time (user + system) of whole processes, which a busy machine disturbs less than "
+            f"wall time; the 1-minute load average ran {min(load):.1f}-{max(load):.1f} during "
+            "the runs.",
             "",
-            "| command | median ms | × tldr | × `python -c pass` | peak RSS MiB |",
-            "|---|---:|---:|---:|---:|",
+            "| invocation | CPU ms | × `python -c pass` | limit | wall ms | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
         for r in st["rows"]:
+            limit = LIMITS.get(r.get("kind", ""), ("", None))[1]
             lines.append(
-                f"| {r['label']} | {_f(r['median_ms'])} | {_f(r['x_tldr'], 2)} "
-                f"| {_f(r['x_pass'], 1)} | {_f(r['peak_rss_mib'])} |"
+                f"| {r['label']} | {_f(r['cpu_ms'])} | {_f(r['x_pass'], 2)} "
+                f"| {'≤ ' + _f(limit, 1) if limit else ''} | {_f(r['median_ms'])} "
+                f"| {_f(r['peak_rss_mib'])} |"
             )
         lines.append("")
     if res.get("scale"):
@@ -444,33 +469,25 @@ def markdown(res: dict[str, Any]) -> str:
 def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if "startup" in res:
-        rows = {r["key"]: r for r in res["startup"]["rows"]}
-        s = rows["show_tty"]
-        out.append(
-            {
-                "target": "`show` on a terminal ≤ 0.75 × tldr",
-                "measured": f"{s['x_tldr']:.2f} × ({s['median_ms']:.1f} ms)",
-                "met": s["x_tldr"] <= 0.75,
-            }
-        )
-        for key in ("ask_json", "topics"):
-            r = rows[key]
+        rows = res["startup"]["rows"]
+        for kind, (what, limit) in LIMITS.items():
+            mine = [r for r in rows if r.get("kind") == kind]
+            if not mine:
+                continue
+            worst = max(mine, key=lambda r: r["x_pass"])
             out.append(
                 {
-                    "target": f"{r['label']} ≤ 0.7 × tldr and ≤ 5 × `python -c pass`",
-                    "measured": f"{r['x_tldr']:.2f} × tldr, {r['x_pass']:.1f} × pass "
-                    f"({r['median_ms']:.1f} ms)",
-                    "met": r["x_tldr"] <= 0.7 and r["x_pass"] <= 5,
+                    "target": f"{what} ≤ {limit} × `python -c pass` (each of {len(mine)})",
+                    "measured": f"worst {worst['x_pass']:.2f} × ({worst['label']})",
+                    "met": worst["x_pass"] <= limit,
                 }
             )
-        peak = max(
-            r["peak_rss_mib"] for r in res["startup"]["rows"] if r["key"] not in ("pass", "tldr")
-        )
+        peak = max(r["peak_rss_mib"] for r in rows if r["key"] not in ("pass", "tldr"))
         out.append(
             {
-                "target": "peak memory ≤ 40 MiB (shipped data)",
+                "target": "peak memory < 40 MiB (shipped data; first runs and handout included)",
                 "measured": f"{peak:.1f} MiB",
-                "met": peak <= 40,
+                "met": peak < 40,
             }
         )
     if res.get("scale"):

@@ -33,6 +33,7 @@ PIPE, PTY, DEVNULL = "pipe", "pty", "devnull"
 class Run:
     wall: float  # seconds, from spawning to reaping
     maxrss_kib: int  # the child's peak resident set size
+    cpu: float  # seconds of CPU (user + system) the child used: steadier than wall on a busy host
     code: int
     out: bytes
     err: bytes
@@ -127,21 +128,24 @@ def run(
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     maxrss = int(usage.ru_maxrss)
+    cpu = usage.ru_utime + usage.ru_stime
     code = proc.returncode
     if spawn:
         with os.fdopen(res_r, "rb") as fh:
             report = fh.read().split()
-        if len(report) != 3 or code != 0:
+        if len(report) != 4 or code != 0:
             raise RuntimeError(f"the spawner failed for {argv!r}")
         wall = int(report[0]) / 1e9
         maxrss = int(report[1])
         code = os.waitstatus_to_exitcode(int(report[2]))
+        cpu = int(report[3]) / 1e9
     sel.close()
     for fd in chunks:
         os.close(fd)
     return Run(
         wall=wall,
         maxrss_kib=maxrss,
+        cpu=cpu,
         code=code,
         out=b"".join(chunks.get(out_r, [])) if out_r is not None else b"",
         err=b"".join(chunks.get(err_r, [])) if err_r is not None else b"",

@@ -1,4 +1,5 @@
-/* spawn RESULT_FD PROGRAM [ARG...]: run PROGRAM, then write "<wall ns> <maxrss KiB> <status>"
+/* spawn RESULT_FD PROGRAM [ARG...]: run PROGRAM, then write
+ * "<wall ns> <maxrss KiB> <status> <cpu ns>"
  * to RESULT_FD. A tiny parent, so the child's peak RSS (ru_maxrss) is not inflated by the
  * benchmark's own Python process (Linux carries the parent's RSS into a vforked child's max). */
 #include <stdio.h>
@@ -37,7 +38,9 @@ int main(int argc, char **argv) {
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-    dprintf(fd, "%lld %ld %d\n", ns, (long)ru.ru_maxrss, status);
+    long long cpu = (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+                    (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+    dprintf(fd, "%lld %ld %d %lld\n", ns, (long)ru.ru_maxrss, status, cpu);
     close(fd);
     return 0;
 }

@@ -98,3 +98,20 @@ def wide_lines(text: str, width: int, *, allow_long_words: bool = False) -> list
 def slug(args: Sequence[str]) -> str:
     text = "-".join(a.lstrip("-") for a in args) or "welcome"
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def read_all(fd: int) -> bytes:
+    """Everything a pseudo-terminal's leader side gives until the other side closes; closes it."""
+    import os
+
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)

@@ -72,10 +72,15 @@ def test_handout_holds_facts_references_help_and_provenance(tmp_path: Path, suff
 def test_crisis_help_comes_first(tmp_path: Path) -> None:
     out, _ = make(tmp_path, "d.md", "depression")
     text = out.read_text(encoding="utf-8").replace("\\", "")
+    summary = heroinfacts.load().topic("depression").summary[:40]
     crisis = text.index("Help is available now")
-    assert crisis < text.index("## What is depression?")
-    top = text[crisis : text.index("## What is depression?")]
+    assert text.index("# What is depression?") < crisis < text.index(summary)
+    top = text[crisis : text.index(summary)]
     assert "988" in top and "555-0100 (sample number)" in top
+    # Each crisis line once, at the top, with what it offers; no second card for it below.
+    assert "Help in a suicidal or other crisis" in top
+    assert text.count("**988 Suicide & Crisis Lifeline**") == 1
+    assert "## What is depression?" not in text, "one topic: its title once"
 
 
 def test_json_summary(tmp_path: Path) -> None:
@@ -88,7 +93,7 @@ def test_json_summary(tmp_path: Path) -> None:
     assert data["crisis"] is True
     ids = [r["id"] for r in data["resources"]]
     assert "lifeline-988" in ids and "example-county-crisis-line" in ids
-    assert data["qr_codes"] == [  # 988 first: suicide is the most urgent concern here
+    assert data["qr_codes"] == [  # the crisis lines' first, at the top of the page
         "https://988lifeline.org",
         "https://samhsa.gov/find-help/national-helpline",
     ]
@@ -124,8 +129,8 @@ def test_title_option_and_notice_for_many_topics(tmp_path: Path) -> None:
 def test_text_handout_is_80_columns(tmp_path: Path) -> None:
     out, _ = make(tmp_path, "w.txt", "heroin-and-depression", "overdose")
     lines = out.read_text(encoding="utf-8").splitlines()
-    # A web address is never broken; one too long for a line stands alone on it.
-    assert max(len(line) for line in lines if not line.strip().startswith("http")) <= 80
+    # Only a word that cannot be broken (a long web address) may stick out.
+    assert all(len(line) <= 80 or " " not in line.strip() for line in lines)
     assert "●○" in "".join(lines)  # the proportion, drawn in text
 
 
@@ -166,7 +171,7 @@ def test_html_is_one_self_contained_file(tmp_path: Path) -> None:
 def test_html_qr_code_for_each_help_url(tmp_path: Path) -> None:
     out, run = make(tmp_path, "q.html", "heroin-and-depression", "overdose")
     page = out.read_text(encoding="utf-8")
-    urls = [  # in the order of urgency of the concerns each service shares: overdose first
+    urls = [  # the crisis box's first (local naloxone help among them), then the cards'
         "https://example.org/outreach",
         "https://988lifeline.org",
         "https://samhsa.gov/find-help/national-helpline",
@@ -503,16 +508,25 @@ CALIBRATION = (
 )
 
 
+#: The web addresses each printed handout draws as QR codes, from its HTML captions.
+QR_CODES: dict[str, list[str]] = {}
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Printed]:
     """Two topics and a local pack (about the most a handout is meant to hold) and one topic,
-    printed by Chromium on Letter and A4 paper; with a control page that does load things and a
+    each printed by Chromium on Letter and A4 paper; with a control page that does load things and a
     calibration page. (work directory, results by name)."""
     browser = chromium()
     work = tmp_path_factory.mktemp("print")
     pages: dict[str, Path] = {}
-    for name, topics in (("two", ["heroin-and-depression", "overdose"]), ("one", ["depression"])):
-        out, _ = make(work, f"{name}.html", *topics)
+    # Two topics with a local pack, and the fullest single topic with the shipped help lines.
+    for name, topics, pack in (
+        ("two", ["heroin-and-depression", "overdose"], True),
+        ("one", ["overdose"], False),
+    ):
+        out, _ = make(work, f"{name}.html", *topics, pack=pack)
+        QR_CODES[name] = re.findall(r"<figcaption>(https://[^<]+)</figcaption>", out.read_text())
         page = out.read_text(encoding="utf-8")
         assert_self_contained(page)
         for paper in ("letter", "A4"):
@@ -601,11 +615,6 @@ def test_printed_type_sizes(printed: tuple[Path, Printed]) -> None:
 
 def test_printed_qr_codes_decode_to_their_captions(printed: tuple[Path, Printed]) -> None:
     work, _ = printed
-    expected = {
-        "two": ["https://samhsa.gov/find-help/national-helpline", "https://988lifeline.org",
-                "https://findtreatment.gov", "https://example.org/outreach"],
-        "one": ["https://samhsa.gov/find-help/national-helpline", "https://988lifeline.org"],
-    }  # fmt: skip
     zbar, pdftoppm = tool("zbarimg", "zbar-tools"), tool("pdftoppm", "poppler-utils")
     pdftotext = tool("pdftotext", "poppler-utils")
     for name in PRINTED_HANDOUTS:
@@ -613,14 +622,18 @@ def test_printed_qr_codes_decode_to_their_captions(printed: tuple[Path, Printed]
         subprocess.run([pdftoppm, "-r", "200", "-png", str(pdf), str(work / name)], check=True)
         images = sorted(str(p) for p in work.glob(f"{name}-*.png"))
         run = subprocess.run([zbar, "-q", "--raw", *images], capture_output=True, text=True)
-        assert run.returncode == 0, f"{name}: zbarimg found no code: {run.stderr[-500:]}"
+        # 4: some page has no code (a second page of references); the codes are checked below
+        assert run.returncode in (0, 4), f"{name}: zbarimg failed: {run.stderr[-500:]}"
         decoded = run.stdout.split()
-        urls = expected[name.split("-")[0]]
+        urls = QR_CODES[name.split("-")[0]]
+        assert urls, name
         assert sorted(decoded) == sorted(urls), f"{name}: {decoded}"
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
-        joined = "".join(text.split())
-        for url in urls:  # each caption, wrapped over lines in print, is the code's address
-            assert url in joined, f"{name}: no caption {url}"
+        # Each caption, wrapped over lines in print, is the code's address (pdftotext drops a
+        # hyphen at the end of a line, so hyphens are left out of the comparison).
+        joined = "".join(text.split()).replace("-", "")
+        for url in urls:
+            assert url.replace("-", "") in joined, f"{name}: no caption {url}"
 
 
 NARROW_PROBE = """<script>
@@ -640,7 +653,7 @@ def test_help_cards_stack_on_a_narrow_screen(tmp_path: Path, frame: int, columns
     """In a 400 px wide frame (a phone) the help cards stand in one column and nothing runs off
     the side; at 900 px they stand two abreast."""
     browser = chromium()
-    out, _ = make(tmp_path, "h.html", "heroin-and-depression", "overdose")
+    out, _ = make(tmp_path, "h.html", "heroin")  # no crisis box: four cards, national and local
     probe = tmp_path / "probe.html"
     page = out.read_text(encoding="utf-8")
     probe.write_text(page.replace("</body>", NARROW_PROBE + "</body>"), encoding="utf-8")
@@ -657,7 +670,7 @@ def test_help_cards_stack_on_a_narrow_screen(tmp_path: Path, frame: int, columns
     found = re.search(r'data-layout="([^"]+)"', dom)
     assert found, dom[-2000:]
     layout = json.loads(html_lib.unescape(found.group(1)))
-    assert layout["cards"] >= 5
+    assert layout["cards"] >= 4
     assert layout["columns"] == columns, layout
     assert layout["over"] == 0 and layout["scroll"] <= layout["width"], layout
 

@@ -85,3 +85,13 @@ def test_docgen_runs_as_a_module() -> None:
 def test_quick_start_commands_are_word_for_word(command: str) -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     assert command in lines, f"README.md lost its quick-start line: {command}"
+
+
+def test_exit_codes_table_is_the_enum() -> None:
+    """README "Exit codes" lists exactly the codes of heroinfacts.cli.exits.Exit, in order."""
+    from heroinfacts.cli.exits import Exit
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| code | meaning |") :].split("\n\n", 1)[0]
+    codes = [int(row.split("|")[1]) for row in table.splitlines()[2:]]
+    assert codes == [int(code) for code in Exit]

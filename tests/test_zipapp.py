@@ -105,7 +105,7 @@ def test_archive_contents(pyz: Path) -> None:
 
     assert hashlib.sha256(data).hexdigest() == recorded
     assert data == (ROOT / "data" / "facts.yaml").read_bytes()
-    modules = ["__main__.py", "heroinfacts/cli.py", "typer/main.py", "rich/console.py"]
+    modules = ["__main__.py", "heroinfacts/cli/typer_app.py", "typer/main.py", "rich/console.py"]
     modules += ["yaml/__init__.py", "segno/__init__.py", "platformdirs/__init__.py"]
     for module in modules:
         assert module in names, module

@@ -9,19 +9,21 @@ The public API::
     heroinfacts.ask("is smack a downer")    # the answer first; .answered, .crisis, .to_dict()
     heroinfacts.search("benzos", limit=5)   # ranked hits over every kind of entry
 
-Imports stay lazy so that ``import heroinfacts`` is cheap.
+Imports stay lazy so that ``import heroinfacts`` is cheap: it imports only ``os``, as the
+stored-output reader that runs first needs (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from ._version import __version__
 
+#: ``typing`` (with ``re``) costs ~8 ms at every start; type checkers read this name as
+#: ``typing.TYPE_CHECKING``.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from .errors import Problem
     from .search import SearchResult

@@ -70,9 +70,10 @@ def cache_dir() -> Path:
 
 def owned(st: os.stat_result) -> bool:
     """Whether a file or directory is ours alone: owned by the current user and not writable by
-    group or others. (Windows has no owner in ``st_mode``: there, everything passes.)"""
-    getuid = getattr(os, "getuid", None)
-    return getuid is None or (st.st_uid == getuid() and not st.st_mode & 0o022)
+    group or others (:func:`heroinfacts.pages.trusted` holds the rule, for stored output too)."""
+    from .pages import trusted as ours
+
+    return ours(st)
 
 
 #: Directories found untrusted in this run (each is reported once).
@@ -388,7 +389,7 @@ PAGE_TMP = re.compile(r"\.page-[A-Za-z0-9_]+\.tmp")
 
 #: How the files the tool writes begin (a compiled cache, a stored page).
 SQLITE_MAGIC = b"SQLite format 3\x00"
-PAGE_MAGIC = b"heroinfacts-page-1 "
+PAGE_MAGIC = b"heroinfacts-out-2 "  # heroinfacts.pages.MAGIC
 
 
 def _starts_with(path: str, magic: bytes) -> bool:

@@ -140,6 +140,50 @@ def reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _roff(text: str) -> str:
+    """Markdown prose of the reference as roff: code in bold, backslashes and dashes escaped."""
+    import re
+
+    text = text.replace("\\", "\\e").replace("&lt;", "<").replace("-", "\\-")
+    text = re.sub(r"`([^`]*)`", r"\\fB\1\\fR", text)
+    return "\\&" + text if text[:1] in (".", "'") else text
+
+
+def man() -> str:
+    """The man page, heroinfacts(1), made from the same reference as the README (and so from
+    the app that prints --help): ``heroinfacts --man | man -l -``."""
+    from ._version import __version__
+
+    out = [
+        f'.TH HEROINFACTS 1 "" "heroinfacts {__version__}" "User Commands"',
+        ".SH NAME",
+        "heroinfacts \\- offline, cited facts about heroin, opioids, depressants and depression",
+        ".SH DESCRIPTION",
+    ]
+    code = False
+    for line in reference().splitlines()[1:]:  # the first line says how the README's is made
+        if line.startswith("```"):
+            code = not code
+            out.append(".nf" if code else ".fi")
+        elif code:
+            out.append(_roff(line).replace("\\fB", "").replace("\\fR", ""))
+        elif line.startswith("### "):
+            out.append(".SS " + line[4:].replace("`", ""))
+        elif line.startswith("- "):
+            head, _, rest = line[2:].partition(": ")
+            out += [".TP", _roff(head), _roff(rest)]
+        elif line in ("Options:", "Arguments:"):
+            out += [".PP", f"\\fI{line}\\fR"]
+        elif line.strip():
+            out += [".PP", _roff(line)]
+    out += [
+        ".SH SEE ALSO",
+        "The README (what it does, exit codes, tab\\-separated output) and docs/json.md (the",
+        "JSON shapes) in the heroinfacts repository.",
+    ]
+    return "\n".join(out) + "\n"
+
+
 def replace_block(text: str, block: str) -> str:
     """``text`` with everything between the markers replaced by ``block``."""
     start, end = text.find(START), text.find(END)

@@ -9,7 +9,8 @@ import os
 import sys
 from typing import Any
 
-EXIT_INTERNAL = 70
+from .cli.exits import Exit
+
 REPORT = "Please report it, with the command you ran, to the heroinfacts issue tracker."
 
 
@@ -47,7 +48,7 @@ def _prepare_streams() -> None:
                 reconfigure(errors="replace")
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so the exit flush stays quiet."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -99,19 +100,19 @@ def main(app: Any) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(Exit.INTERRUPTED)
     except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(0)
+        silence_stdout()
+        sys.exit(Exit.FOUND)
     except Exception as err:
         from .errors import OutputError
 
         if isinstance(err, OutputError):  # a full disk: say so, and exit like "nothing shown"
-            _silence_stdout()
+            silence_stdout()
             from .output import message
 
             message(f"heroinfacts: cannot write the output: {err}.")
-            sys.exit(1)
+            sys.exit(Exit.NOTHING)
         if debug:
             raise
         from .output import message
@@ -121,4 +122,4 @@ def main(app: Any) -> None:
             f"heroinfacts: internal error ({type(err).__name__}: {detail}). {REPORT} "
             "Set HEROINFACTS_DEBUG=1 to see the details."
         )
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(Exit.INTERNAL)

@@ -165,26 +165,36 @@ def _contact_line(res: Resource, *, links: bool = True) -> tuple[Line, list[str]
     return line, urls
 
 
-def crisis_callout(resources: Sequence[Resource]) -> Callout:
-    """The crisis lines, one per line (name and how to reach them), for the top of the page."""
+def _details(res: Resource, citer: Citer) -> Para:
+    """What ``res`` offers, its hours and languages, where it is and when it was checked."""
+    where = ("Local service, " if res.pack else "") + res.region
+    return Para(
+        [
+            (resource_details(res, address_label="Address: ") + " ", ""),
+            (f"{where}. Checked {res.verified}. ", "dim"),
+            (citer.mark(res.cites), "cite"),
+        ]
+    )
+
+
+def crisis_callout(resources: Sequence[Resource], citer: Citer) -> tuple[Callout, list[str]]:
+    """The crisis lines for the top of the page, each with how to reach it and what it offers,
+    and the web addresses on them (for QR codes). They get no card further down."""
     body: list[Block] = []
+    urls: list[str] = []
     for res in resources:
-        contacts, _ = _contact_line(res, links=False)
+        contacts, found = _contact_line(res)
         local: Line = [(" (local)", "dim")] if res.pack else []
         body.append(Para([(res.name, "bold"), *local, (":  ", ""), *contacts]))
-    return Callout(HELP_TITLE, body, tone="help")
+        body.append(_details(res, citer))
+        urls += [u for u in found if u not in urls]
+    return Callout(HELP_TITLE, body, tone="help"), urls
 
 
 def resource_card(res: Resource, citer: Citer) -> tuple[Callout, list[str]]:
     """One help resource as a boxed card, and the web addresses on it (for QR codes)."""
     contacts, urls = _contact_line(res)
-    where = ("Local service, " if res.pack else "") + res.region
-    body: list[Block] = [
-        Para(contacts),
-        Para([(resource_details(res, address_label="Address: "), "")]),
-        Para([(f"{where}. Checked {res.verified}. ", "dim"), (citer.mark(res.cites), "cite")]),
-    ]
-    return Callout(res.name, body, tone="help"), urls
+    return Callout(res.name, [Para(contacts), _details(res, citer)], tone="help"), urls
 
 
 def _topic_blocks(topic: Topic, citer: Citer) -> list[Block]:
@@ -235,26 +245,32 @@ def build(
     doc = Doc().add(
         Title(
             heading,
-            "Facts in plain words, with their sources, and where to get help. "
-            f"Information, not medical advice. Reviewed {bundle.reviewed}.",
+            f"Cited facts and where to get help. Not medical advice. Reviewed {bundle.reviewed}.",
         )
     )
+    urls: list[str] = []
     if crisis:
-        doc.add(crisis_callout(crisis))
+        box, urls = crisis_callout(crisis, citer)
+        doc.add(box)
     for entry in entries:
         blocks = (
             _topic_blocks(entry, citer) if isinstance(entry, Topic) else _list_blocks(entry, citer)
         )
+        if blocks[0] == Heading(heading):  # one topic under its own title: say it once
+            blocks = blocks[1:]
         doc.add(*blocks)
-    urls: list[str] = []
-    if resources:
+    shown = {r.id for r in crisis}
+    others = [r for r in resources if r.id not in shown]
+    if others:
         doc.add(Heading(HELP_HEADING))
-        for res in resources:
+        for res in others:
             card, card_urls = resource_card(res, citer)
             doc.add(card)
             urls += [u for u in card_urls if u not in urls]
     doc.add(citer.block(kb))
-    doc.add(Para([("Information, not medical advice. ", "bold"), (bundle.disclaimer, "")]))
+    doc.add(
+        Para([("Information, not medical advice. ", "bold"), (bundle.disclaimer, "")], style="fine")
+    )
     day = today or _dt.date.today().isoformat()
     made = (
         f"Made with heroinfacts {__version__} on {day}. Data {bundle.version}, reviewed "

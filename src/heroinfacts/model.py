@@ -349,16 +349,3 @@ class Source(Record):
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Source:
         return cls(path=d["path"], bundle=Bundle.from_dict(d["bundle"]), shipped=d["shipped"])
-
-
-KIND_TYPES: dict[str, Any] = {
-    "topic": Topic,
-    "list": SignList,
-    "term": Term,
-    "reference": Reference,
-    "severity": Severity,
-    "class": DrugClass,
-    "substance": Substance,
-    "interaction": Interaction,
-    "resource": Resource,
-}

@@ -89,10 +89,35 @@ def decide(
     return Mode(json_out, rich, color, width, not _can_encode(sys.stdout), quiet)
 
 
+#: While a list, everything written (``(1, text)`` on stdout, ``(2, text)`` on stderr) is also
+#: appended to it, so that a terminal's output can be stored (:func:`heroinfacts.pages.record`).
+recording: list[tuple[int, str]] | None = None
+
+
+def _paged(text: str) -> bool:
+    """``text`` shown through the pager (long output on a terminal): see heroinfacts.pager."""
+    stream: Any = sys.stdout
+    real = id(stream) == id(sys.__stdout__)  # not a capture (a test runner's, a recording)
+    if not text or stream is None or not real or text.count("\n") < 10:
+        return False
+    try:
+        if stream.fileno() != 1:
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    from .pager import page
+
+    stream.flush()
+    return page(text.encode(getattr(stream, "encoding", None) or "utf-8", "replace"))
+
+
 def write(text: str) -> None:
     try:
-        sys.stdout.write(text)
+        if not _paged(text):
+            sys.stdout.write(text)
         sys.stdout.flush()
+        if recording is not None:
+            recording.append((1, text))
     except BrokenPipeError:
         raise  # a reader that went away: the entry point ends quietly
     except OSError as err:
@@ -177,6 +202,8 @@ def message(text: str) -> None:
     try:
         stream.write(safe + "\n")
         stream.flush()
+        if recording is not None:
+            recording.append((2, safe + "\n"))
     except (OSError, ValueError):
         pass
 

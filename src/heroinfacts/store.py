@@ -57,7 +57,6 @@ _LABEL = {
     "severity": "label",
 }
 _SUMMARY = {"topic": "summary", "term": "definition", "list": "intro", "resource": "offers"}
-NAMESPACE_OF = {"topic": "topic", "list": "list", "term": "term"}
 
 
 def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """What each command shows: a :class:`~heroinfacts.render.doc.Doc` for people and a dict for JSON.
 
-Views only read the knowledge base; they never print. ``cli.py`` picks the renderer.
+Views only read the knowledge base; they never print. :mod:`heroinfacts.output` picks the renderer.
 """
 
 from __future__ import annotations
@@ -230,8 +230,29 @@ def _fact_blocks(facts: Sequence[Fact], citer: Citer) -> list[Any]:
     return blocks
 
 
+def _topic_or_topics(kb: KnowledgeBase, name: str) -> Topic:
+    """The topic ``name`` names; when the words name several (``heroin overdose``), NotFound
+    that suggests exactly those, read as ``handout`` reads the same words."""
+    from .errors import NotFound, UsageError
+
+    try:
+        return kb.topic(name)
+    except NotFound as err:
+        if len(name.split()) < 2:
+            raise
+        from .handout import resolve
+
+        try:
+            several = resolve(kb, name.split())
+        except (NotFound, UsageError):
+            raise err from None
+        if len(several) < 2:
+            raise
+        raise NotFound("topic", name, [e.id for e in several]) from None
+
+
 def show(kb: KnowledgeBase, name: str) -> View:
-    topic = kb.topic(name)
+    topic = _topic_or_topics(kb, name)
     citer = Citer()
     names = display_aliases(topic.id, topic.aliases)
     doc = Doc().add(Title(topic.title, ("Also called: " + ", ".join(names)) if names else None))

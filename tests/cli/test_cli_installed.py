@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import ANSI, BOX, no_ansi_no_boxes
+from cli_support import ANSI, BOX, no_ansi_no_boxes, read_all
 
 SCRIPT_NAME = "heroinfacts.exe" if sys.platform == "win32" else "heroinfacts"
 
@@ -38,6 +38,7 @@ def console_script() -> str:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed package only
+    env["HEROINFACTS_PAGER"] = ""  # on a pseudo-terminal a pager would wait for a key
     env.update(extra)
     return env
 
@@ -107,18 +108,9 @@ def test_installed_script_is_rich_on_a_terminal(tmp_path: Path) -> None:
             stderr=subprocess.DEVNULL,
         )
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
+        shown = read_all(leader)
         assert proc.wait(timeout=60) == 0
-        return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+        return shown.decode("utf-8").replace("\r\n", "\n")
 
     coloured = on_terminal("mix", "heroin", "xanax")
     assert "\x1b[" in coloured and BOX.search(coloured)

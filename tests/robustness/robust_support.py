@@ -81,6 +81,7 @@ def base_env(home: Path, cache: Path) -> dict[str, str]:
         HOME=str(home),
         HEROINFACTS_CACHE_DIR=str(cache),
         HEROINFACTS_CONFIG=str(home / "no-such-config.toml"),
+        HEROINFACTS_PAGER="",  # on a pseudo-terminal a pager would wait for a key
         LANG="C.UTF-8",
         TERM="xterm-256color",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 from robust_support import Result, Runner
 
-PAGE_MAGIC = b"heroinfacts-page-1"
+from heroinfacts import pages
+
+PAGE_MAGIC = pages.MAGIC  # how a stored output begins
 #: What a planted page tried: OSC 52 (write the clipboard), the alternate screen, a title.
 HOSTILE = "\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[?1049h\x1b]0;owned\x07Everything is fine.\n"
 
@@ -139,6 +142,7 @@ def test_clear_never_follows_a_symlinked_pages_directory(fresh: Runner, tmp_path
     files = _victim(victim)
     (victim / "fedcba9876543210fedcba9876543210.txt").write_bytes(b"page-like name\n")
     files["fedcba9876543210fedcba9876543210.txt"] = b"page-like name\n"
+    shutil.rmtree(cache / "pages", ignore_errors=True)  # outputs stored while warming
     (cache / "pages").symlink_to(victim, target_is_directory=True)
     _tamper(_cache_file(cache), DAMAGE)
     res = fresh.check(fresh.run("show", "heroin", "--json"), codes=0)

@@ -57,10 +57,6 @@ def short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain(text: str, style: str = "") -> Line:
-    return [(text, style)]
-
-
 class Title(Record, frozen=False):
     text: str
     subtitle: str | None = None

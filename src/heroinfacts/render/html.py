@@ -32,18 +32,18 @@ from .doc import (
 QrMaker = Callable[[str, str], "str | None"]
 
 CSS = """
-@page { margin: 8mm 10mm; }
+@page { margin: 7mm 9mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body {
-  font: 11pt/1.18 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
+  font: 11pt/1.13 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
   color: #111; background: #fff; margin: 0;
 }
 @media screen { body { max-width: 8in; margin: 0 auto; padding: 0.4in 0.45in; } }
 h1 { font-size: 16pt; line-height: 1.1; margin: 0 0 1pt; }
 .sub { color: #333; margin: 0 0 4pt; }
 h2 {
-  font-size: 12.5pt; margin: 6pt 0 2pt; padding-bottom: 1pt;
+  font-size: 12.5pt; margin: 5pt 0 2pt; padding-bottom: 1pt;
   border-bottom: 1.2pt solid #111; break-after: avoid;
 }
 h3 { font-size: 11.5pt; margin: 0 0 1pt; }
@@ -77,8 +77,8 @@ ul.check li::before {
 .callout p.dim, .callout .dim { font-size: 8pt; }
 .callouts > .callout:only-child.help { border-width: 2.4pt; }
 .qrs { display: flex; gap: 4pt; flex: 0 0 auto; }
-.qr { margin: 0; width: 25mm; text-align: center; font-size: 8pt; line-height: 1.1; }
-.qr svg { display: block; width: 19mm; height: 19mm; margin: 0 auto; }
+.qr { margin: 0; width: 21mm; text-align: center; font-size: 8pt; line-height: 1.1; }
+.qr svg { display: block; width: 16mm; height: 16mm; margin: 0 auto; }
 .qr figcaption { overflow-wrap: anywhere; }
 figure.icons {
   display: flex; align-items: center; gap: 8pt; margin: 0 0 3pt 14pt; break-inside: avoid;
@@ -86,15 +86,16 @@ figure.icons {
 figure.icons figcaption { font-style: italic; }
 table { border-collapse: collapse; margin: 0 0 4pt; }
 th, td { text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }
-.refs { font-size: 8pt; line-height: 1.15; }
-.refs h2 { font-size: 10pt; margin-top: 5pt; }
-.refs ol { columns: 2; column-gap: 12pt; padding-left: 0; list-style: none; margin: 0; }
+.refs { font-size: 8pt; line-height: 1.12; }
+.refs h2 { font-size: 10pt; margin: 4pt 0 1pt; }
+.refs ol { columns: 3; column-gap: 10pt; padding-left: 0; list-style: none; margin: 0; }
 .refs li {
-  break-inside: avoid; padding-left: 15pt; text-indent: -15pt; margin: 0 0 1pt;
+  break-inside: avoid; padding-left: 15pt; text-indent: -15pt; margin: 0 0 0.5pt;
   overflow-wrap: anywhere;
 }
 .refs .n { display: inline-block; width: 15pt; text-indent: 0; }
-.small { font-size: 8pt; }
+.small { font-size: 8pt; line-height: 1.1; margin: 0; }
+.fine { font-size: 8.5pt; line-height: 1.1; margin: 2pt 0 1pt; }
 pre { font-size: 10pt; white-space: pre-wrap; }
 /* A phone (or a window) narrower than a printed column: the help cards one above the other,
    each QR code under its card's text. */

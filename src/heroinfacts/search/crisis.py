@@ -299,6 +299,7 @@ FRAMED_OVERDOSE = [
         f"slow*|shallow|weird|funny|no {_BREATH}; {_BODY} {_BLUE}; {_BLUE} {_BODY}; "
         f"turning|turned|gone|going {_BLUE}; unresponsive; gurgl*; choking; foam*; limp; "
         "collapsed; passed|passing|blacked out; overdos*; out cold; unconscious; floppy; slumped; "
+        "drowning; back asleep|out; "
         "pupils pinpoint|tiny; pinpoint|tiny pupils; "
         f"only|barely|hardly {_BREATH}; {_BREATH} every|once|seconds|times|minute|min; "
         "took|ate|chewed|swallowed|sucked|used patch|patches; "
@@ -352,7 +353,7 @@ STRONG_SUICIDE = _pats(
     "giving|gave|gives away my|his|her|their|all|stuff|things|everything; "
     "giving|gave|gives my|his|her|their stuff|things|dog|cat|pets|everything away|to; "
     "wrote|writing|write|left|found|read my|a|the|letters|note|goodbye|message note|letters; "
-    "last message|note|letter|words|goodbye; texted|text|sent|said goodbye; "
+    "last message|note|letter|words|goodbye|post; texted|text|sent|said goodbye; "
     "it|this will|would work; get it over with; decided i am|ready; "
     "set|picked|chose a date|day; counting down; have|got the means; "
     "be dead|gone by|tomorrow|morning; wont|not going to be around|here; "
@@ -382,6 +383,7 @@ FRAMED_SUICIDE = _pats(
 HOPELESS = _pats(
     "hopeless; worthless; no point; whats|what the point; burden; dont|not care; give up; "
     "depressed; depression; hates|hate me; hate myself; alone; nobody|noone; be done; "
+    "goodbye; letters; decided; "
     "pointless; meaningless; miserable; trapped; empty inside; cant take it; "
     "why|point keep going|living|trying; "
     "all|it|everything be|over over; feel this|anything anymore; tonight; better off; "
@@ -511,7 +513,14 @@ def _literals(*groups: Sequence[tuple[Pattern, int]]) -> frozenset[str]:
 #: Words a typo is never corrected away from: every literal word of a cue and a few common
 #: words one edit from a cue word ("taking" is no typo of "waking", nor "snoring" of "snorting").
 KNOWN = _literals(
-    STRONG_OVERDOSE, FRAMED_OVERDOSE, FEELS_WRONG, STRONG_SUICIDE, FRAMED_SUICIDE, HOPELESS, AMOUNT
+    STRONG_OVERDOSE,
+    FRAMED_OVERDOSE,
+    FEELS_WRONG,
+    STRONG_SUICIDE,
+    FRAMED_SUICIDE,
+    HOPELESS,
+    AMOUNT,
+    NOT_AMOUNT,
 ) | frozenset(
     "taking making baking talking walking snoring smoking working turning burning learning "
     "breaking heroic heroine heron".split()
@@ -532,6 +541,8 @@ SELF = frozenset(("i", "me", "my", "myself"))
 #: The writer as the one acting ("my husband" names someone else; "i", "me" do not).
 SUBJECT = frozenset(("i", "me", "myself"))
 _OTHERS = frozenset(_SOMEONE.split("|"))
+#: A plan made: with hopelessness, a suicide cue ("i am a burden and i am ready").
+PLAN = _pats("plan|plans|ready|decided|date|sunday|weekend|means", 0)
 #: A way to die at hand or planned: with hopelessness, a suicide cue.
 MEANS = _pats(
     "have|got|bought|saved|holding plan|bottle|pills|rope|gun|means|stash|script|enough; "
@@ -639,6 +650,7 @@ def detect(message: str) -> Crisis:
     # the writer acts: "i", "me", or "my" with nobody else named ("gonna take my whole script")
     subject = bool(SUBJECT.intersection(ws)) or (self_ and not _OTHERS.intersection(ws))
     means = _any(ws, MEANS)
+    plan = _any(ws, PLAN)
     big = _BIG.search(" ".join(ws))
     if big is not None and big.group(1) not in _ABOUT_TO and framed_ok:
         overdose = True
@@ -648,7 +660,7 @@ def detect(message: str) -> Crisis:
         _any(ws, STRONG_SUICIDE)
         or (framed_ok and _any(ws, FRAMED_SUICIDE))
         or (amount and deadly)  # "how much would it take to die", "a lethal dose"
-        or (subject and _any(ws, HOPELESS) and (deadly or lot or overdose or means))
+        or (subject and _any(ws, HOPELESS) and (deadly or lot or overdose or means or plan))
         or (subject and means and deadly)  # "i feel like dying and i have pills"
         or (subject and big is not None and big.group(1) in _ABOUT_TO)
     )

@@ -1,0 +1,273 @@
+"""The lookup commands: each turns its parameters into a view, and :func:`answer` loads the data,
+builds the view and prints it in the chosen mode. Both the Typer app and the fast path call
+these functions (through the command table), so both answer alike.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from .. import output
+from .._version import __version__
+from ..errors import DataError, NotFound, UsageError
+from .exits import Exit, data_error, not_found, usage
+from .table import KINDS, REF_FORMATS, Params
+
+if TYPE_CHECKING:
+    from ..store import KnowledgeBase
+    from ..views import View
+
+#: What a command's parameters become: a function of the data and the mode, giving the view
+#: (or text printed as it is, such as BibTeX).
+Maker = Callable[["KnowledgeBase", output.Mode], "View | str"]
+
+
+def mode_of(p: Params) -> output.Mode:
+    """The output mode the parameters ask for (terminal, plain or JSON; width; quiet)."""
+    return output.decide(
+        json_out=p.get("json_", False),
+        plain=p.get("plain", False),
+        no_color=p.get("no_color", False),
+        width=p.get("width"),
+        quiet=p.get("quiet", False),
+    )
+
+
+def load_kb(packs: Sequence[str] | None) -> KnowledgeBase:
+    """The shipped data and the packs in force (a progress bar on a terminal if it is slow);
+    says on stderr which shipped entries the packs replace."""
+    from ..cache import open_kb
+    from ..sources import data_files
+
+    kb = open_kb(data_files(packs or ()), progress=_progress())
+    output.override_notice(kb.overrides)  # every run, even with --quiet
+    return kb
+
+
+def _progress() -> Callable[[str, float], None] | None:
+    """A progress bar on stderr for slow builds (large packs), only on a terminal."""
+    if not sys.stderr or not sys.stderr.isatty():
+        return None
+    from ..progress import Reporter
+
+    return Reporter()
+
+
+def name(words: Sequence[str] | str | None, what: str) -> str | None:
+    """The words as one name; None for none; a usage error for blank ones."""
+    if words is None or (not isinstance(words, str) and not words):
+        return None
+    text = (words if isinstance(words, str) else " ".join(words)).strip()
+    if not text:
+        raise UsageError(f"{what} is empty. Give a name, e.g. heroin.")
+    return text
+
+
+def answer(p: Params, make: Callable[[], Maker]) -> int:
+    """Check the parameters (``make``), load the data, build the view and print it; the exit
+    code. Every error becomes its message and exit code."""
+    mode = mode_of(p)
+    try:
+        maker = make()
+        kb = load_kb(p.get("pack"))
+        view = maker(kb, mode)
+    except NotFound as err:
+        return not_found(err, mode.json)
+    except DataError as err:
+        return data_error(err, mode.json)
+    except UsageError as err:
+        return usage(err, mode.json)
+    if isinstance(view, str):
+        output.write(view if view.endswith("\n") else view + "\n")
+        return Exit.FOUND
+    output.show_view(view, mode)
+    return view.code
+
+
+# --- the commands -----------------------------------------------------------------------------
+
+
+def topics(p: Params) -> int:
+    from .. import views
+
+    return answer(p, lambda: lambda kb, mode: views.topics(kb, not mode.rich and not mode.json))
+
+
+def show(p: Params) -> int:
+    from .. import views
+
+    def make() -> Maker:
+        topic = name(p["topic"], "TOPIC")
+        assert topic is not None
+        return lambda kb, mode: views.show(kb, topic)
+
+    return answer(p, make)
+
+
+def symptoms(p: Params) -> int:
+    from .. import views
+
+    def make() -> Maker:
+        chosen = name(p["name"], "LIST")
+        return lambda kb, mode: views.symptoms(kb, chosen)
+
+    return answer(p, make)
+
+
+def define(p: Params) -> int:
+    from .. import views
+
+    def make() -> Maker:
+        chosen = name(p["term"], "TERM")
+        return lambda kb, mode: views.define(kb, chosen)
+
+    return answer(p, make)
+
+
+def refs(p: Params) -> int:
+    from .. import views
+
+    fmt = p["fmt"]
+
+    def make() -> Maker:
+        if fmt not in REF_FORMATS:
+            raise UsageError(f"unknown format {fmt!r}. Use one of: " + ", ".join(REF_FORMATS) + ".")
+        one, topic = name(p["ref_id"], "ID"), name(p["for_topic"], "TOPIC")
+
+        def build(kb: KnowledgeBase, mode: output.Mode) -> View | str:
+            chosen, heading = views.refs(kb, one, topic)
+            checks = views.topic_checks(kb.topic(topic)) if topic is not None else None
+            view = views.refs_view(kb, chosen, heading, checks)
+            if fmt == "apa" or mode.json:
+                return view
+            from .. import citations
+
+            csl = [r.csl for r in chosen]
+            text = {"bibtex": citations.bibtex, "ris": citations.ris}.get(fmt)
+            return text(csl) if text else output.json_text(citations.csl_json(csl))
+
+        return build
+
+    return answer(p, make)
+
+
+def mix(p: Params) -> int:
+    from .. import views
+
+    def make() -> Maker:
+        a, b = name(p["first"], "DRUG"), name(p["second"], "DRUG")
+        assert a is not None and b is not None
+        return lambda kb, mode: views.mix(kb, a, b)
+
+    return answer(p, make)
+
+
+def help_now(p: Params) -> int:
+    from .. import views
+
+    return answer(p, lambda: lambda kb, mode: views.help_now(kb))
+
+
+def about(p: Params) -> int:
+    from .. import views
+
+    def build(kb: KnowledgeBase, mode: output.Mode) -> View:
+        from ..cache import cache_dir
+        from ..sources import config_path, configured_packs, data_location
+
+        info = {
+            "packs_from": configured_packs(p.get("pack") or ())[1],
+            "config": str(config_path()),
+            "cache": kb.cache_path or f"{cache_dir()} (not writable: built in memory)",
+            "data_path": data_location(),
+        }
+        return views.about(kb, info)
+
+    return answer(p, lambda: build)
+
+
+def ask(p: Params) -> int:
+    from .. import views
+    from ..search import engine
+
+    def make() -> Maker:
+        question = p["question"]
+        if question == ["-"]:  # the question from standard input
+            question = [sys.stdin.read()] if sys.stdin else []
+        text = name(question, "QUESTION")
+        assert text is not None
+        return lambda kb, mode: views.ask_view(kb, engine.ask(kb, text))
+
+    return answer(p, make)
+
+
+def search(p: Params) -> int:
+    from .. import views
+    from ..search import engine
+
+    def make() -> Maker:
+        text = name(p["query"], "QUERY")
+        assert text is not None
+        kinds = p.get("kind") or None
+        bad = [k for k in kinds or [] if k not in KINDS]
+        if bad:
+            raise UsageError(f"unknown kind {bad[0]!r}. Use one of: " + ", ".join(KINDS) + ".")
+        limit = p["limit"]
+        return lambda kb, mode: views.search_view(
+            kb, engine.search(kb, text, kinds=kinds, limit=limit)
+        )
+
+    return answer(p, make)
+
+
+# --- the program itself -------------------------------------------------------------------------
+
+DISCLAIMER = (
+    "Information, not medical advice. In the US, an overdose is an emergency: call 911. "
+    "In a suicidal or mental-health crisis, call or text 988."
+)
+
+
+def welcome(p: Params) -> int:
+    """``heroinfacts`` with no command: what to try (``--man``: the man page)."""
+    if p.get("man"):
+        from ..docgen import man
+
+        output.write(man())
+        return Exit.FOUND
+    from ..views import welcome as view
+
+    output.show_view(view(DISCLAIMER), mode_of({**p, "quiet": False}))
+    return Exit.FOUND
+
+
+def version(p: Params) -> int:
+    """``--version``: the tool's and the shipped data's versions (packs cannot break it)."""
+    data: str | None
+    try:
+        from ..cache import open_kb
+        from ..sources import shipped
+
+        data = open_kb([shipped()]).bundle.version
+    except Exception:  # the version must print even when the data is broken
+        data = None
+    if _version_json():
+        output.emit_json({"name": "heroinfacts", "version": __version__, "data": data})
+    else:
+        output.write(f"heroinfacts {__version__} (data {data or 'unavailable'})\n")
+    return Exit.FOUND
+
+
+def _version_json() -> bool:
+    """``--json`` (``-j``) given beside ``--version`` on the command line. Both parsers answer
+    ``--version`` eagerly, before the other options are read, so it is read here."""
+    from .parse import _Defer, _split
+    from .table import PROGRAM
+
+    try:
+        given, _, _ = _split(PROGRAM.options, sys.argv[1:], interspersed=False)
+    except _Defer:
+        return False
+    return "json_" in given
