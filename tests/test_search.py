@@ -749,10 +749,19 @@ def test_crisis_model_reads_panic_and_spares_general_questions(
 
 
 def test_amounts_get_help_lines_and_no_fact(kb: KnowledgeBase) -> None:
-    for q in ("how much heroin to get high", "best way to smoke dope"):
+    for q in (
+        "how much heroin to get high",
+        "best way to smoke dope",
+        "what is a lethal dose of heroin",
+        "how many xans with dope would it take to kill me",
+    ):
         result = ask(kb, q)
-        assert not result.answered and result.message == S.answer.NO_DOSING, q
+        # a lethal amount is a suicide message too: its line first, still no fact and the
+        # sentence that there is no dosing advice
+        assert result.message == S.answer.NO_DOSING, q
+        assert result.answered == bool(result.crisis), q
         assert result.results and all(h.kind == "resource" for h in result.results), q
+    assert ask(kb, "how many xans with dope would it take to kill me").crisis == "suicide"
 
 
 def test_filler_and_unknown_words_do_not_empty_an_answer(kb: KnowledgeBase) -> None:

@@ -65,6 +65,7 @@ def ask(kb: KnowledgeBase, question: str) -> SearchResult:
         answers = []  # someone speaking of ending their life gets the lines, not facts
     if q.concerns:  # danger: the help line first, then what to do, then the answer
         hits = _crisis_answer(conn, q.concerns, answers)
+        message = NO_DOSING if found.amount else None  # "how many would it take to kill me"
     elif found.amount:
         hits = _help(conn, DOSING_HELP)
         message = NO_DOSING
