@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .errors import NotFound, UsageError
+from .errors import UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
 from .store import KnowledgeBase
@@ -93,14 +93,18 @@ def format_for(path: str | os.PathLike[str]) -> str:
 
 
 def _lookup(kb: KnowledgeBase, name: str) -> Topic | SignList | None:
-    try:
+    """The topic or sign list ``name`` stands for, or None; a miss costs one indexed look-up
+    (no suggestions: those are worked out once, for the word that names nothing)."""
+    if kb.lookup("topic", name) is not None:
         return kb.topic(name)
-    except NotFound:
-        pass
-    try:
+    if kb.lookup("list", name) is not None:
         return kb.sign_list(name)
-    except NotFound:
-        return None
+    return None
+
+
+#: The most words one name may join: runs are tried only up to this length, so reading many
+#: words stays linear (every run of every length made 200 words take most of a minute).
+MAX_NAME_WORDS = 12
 
 
 def resolve(kb: KnowledgeBase, words: Sequence[str]) -> list[Topic | SignList]:
@@ -118,7 +122,7 @@ def resolve(kb: KnowledgeBase, words: Sequence[str]) -> list[Topic | SignList]:
         found = []
         i = 0
         while i < len(names):
-            for j in range(len(names), i, -1):
+            for j in range(min(len(names), i + MAX_NAME_WORDS), i, -1):
                 entry = _lookup(kb, " ".join(names[i:j]))
                 if entry is not None:
                     found.append(entry)
