@@ -141,13 +141,18 @@ def test_unwritable_cache_dir_builds_in_memory(cache_dir: Path) -> None:
 
 def test_old_temporary_files_are_pruned(cache_dir: Path) -> None:
     heroinfacts.load()
-    stale = cache_dir / ".kb-crashed-1.tmp"
-    stale.write_text("left by a crash")
+    # named and begun as the tool writes its temporary caches: other files are never removed
+    stale = cache_dir / f".kb-{'0' * 32}-crashed.tmp"
+    stale.write_bytes(b"SQLite format 3\x00 left by a crash")
+    theirs = cache_dir / ".kb-crashed-1.tmp"
+    theirs.write_text("not a name the tool writes")
     old = time.time() - 7200
     os.utime(stale, (old, old))
+    os.utime(theirs, (old, old))
     from test_validate import GOOD_PACK
 
     pack = cache_dir.parent / "p.yaml"
     pack.write_text(GOOD_PACK)
     heroinfacts.load([pack])  # a new cache is written, and the directory tidied
     assert not stale.exists()
+    assert theirs.exists()

@@ -127,8 +127,6 @@ BAD_OPTIONS = {
     "format-empty": ["refs", "-F", ""],
     "format-escape": ["refs", "-F", "\x1b]0;pwned\x07"],
     "unknown-option": ["topics", "--frobnicate"],
-    "unknown-command": ["frobnicate"],
-    "unknown-command-escape": ["\x1b[2Jfrob"],
     "option-escape": ["--\x1b]8;;file:///etc/passwd\x1b\\x"],
     "missing-argument": ["show"],
     "missing-second-drug": ["mix", "heroin"],
@@ -144,6 +142,15 @@ def test_option_values_of_the_wrong_type_are_usage_errors(hf: Runner, argv: list
         hf.check(res, codes=2)
         assert res.stdout == b"", res.describe()
         assert res.stderr.strip(), res.describe()
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["\x1b[2Jfrob"]], ids=["word", "escape"])
+def test_a_first_word_that_is_no_command_is_asked(hf: Runner, argv: list[str]) -> None:
+    """A word that is neither a command nor close to one is read as a question (README, "What
+    people type first"): nothing on it is exit 1 with the message on stderr, escapes escaped."""
+    for res in hf.many([Spec(argv), Spec(argv, env={"FORCE_COLOR": "1"})]):
+        hf.check(res, codes=1)
+        assert b"nothing on that" in res.stderr, res.describe()
 
 
 GOOD = {
