@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from .store import KnowledgeBase
 
 #: The bar the shipped data and engine must keep (checked by tests/test_search.py).
-BAR_RECALL_AT_1 = 0.76  # tests/queries.yaml, after the content of issue 14 moved its answers
+#: On tests/queries.yaml (not held out), after the safety content moved its answers and a request
+#: for the hotline number stopped counting as a crisis (it is a lookalike).
+BAR_RECALL_AT_1 = 0.75
 BAR_RECALL_AT_3 = 0.92
 
 Expect = list[tuple[str, frozenset[str]]]  # (kind, acceptable ids)
