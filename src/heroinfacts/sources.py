@@ -179,13 +179,29 @@ def path_str(path: str) -> str:
     return root + "/".join(parts) or "."
 
 
-def configured_packs(flags: Sequence[str] = ()) -> tuple[list[str], str]:
-    """Pack paths in force and where they came from (``flag``, ``environment``, ``config``)."""
+def configured_packs(flags: Sequence[str] = (), *, strict: bool = False) -> tuple[list[str], str]:
+    """Pack paths in force and where they came from (``flag``, ``environment``, ``config``).
+
+    A config file that cannot be used (not TOML, an unknown key, a FIFO, a directory, too big)
+    is a notice on stderr and no packs, so that no config can hide the help lines of a lookup;
+    with ``strict`` (``validate``, which is asked to check it) it raises :class:`UsageError`.
+    """
     if flags:
         return list(flags), "flag"
     env = os.environ.get(PACKS_ENV)
     if env is not None:
         return [p for p in env.split(os.pathsep) if p.strip()], "environment"
+    try:
+        return _config_packs()
+    except UsageError as err:
+        if strict:
+            raise
+        _config_notice(f"heroinfacts: note: {err}; it is not used, so its packs are not loaded.")
+        return [], "none"
+
+
+def _config_packs() -> tuple[list[str], str]:
+    """The packs the config file names; :class:`UsageError` when it cannot be used."""
     env_cfg = os.environ.get(CONFIG_ENV)
     where = env_cfg if env_cfg else os.path.join(user_dir("config"), "config.toml")
     raw = _read_config(path_str(where))  # the file config_path() names

@@ -1,6 +1,7 @@
 """The config file is read like a pack (issue 11): a FIFO, /dev/zero, a directory or a huge file
-is refused with a message, never read; an unknown key is reported; without a TOML reader
-(Python 3.10 without tomli) the config is a notice, and the help lines still show. (A named
+is refused with a message, never read; an unknown key is reported. A config that cannot be used
+is a notice for a lookup, which answers from the shipped data with its help lines (no config can
+hide a crisis line), and an error for `validate`; the same without a TOML reader. (A named
 config that does not exist still means "no config": scripts and the test harnesses use it.)"""
 
 from __future__ import annotations
@@ -32,14 +33,33 @@ def _config(tmp_path: Path, kind: str) -> tuple[str, str]:
     raise AssertionError(kind)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory", "huge", "unknown-key"])
-@pytest.mark.parametrize("argv", [["topics"], ["show", "heroin", "--json"], ["validate"]])
-def test_a_bad_config_is_refused_with_a_message(
-    hf: Runner, tmp_path: Path, kind: str, argv: list[str]
+KINDS = ["fifo", "dev-zero", "directory", "huge", "unknown-key"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_validate_refuses_a_bad_config_with_a_message(
+    hf: Runner, tmp_path: Path, kind: str
 ) -> None:
     where, says = _config(tmp_path, kind)
-    res = hf.check(hf.run(*argv, env={"HEROINFACTS_CONFIG": where}, timeout=20), codes=2)
+    res = hf.check(hf.run("validate", env={"HEROINFACTS_CONFIG": where}, timeout=20), codes=2)
     assert where in res.err and says in res.err, res.describe()
+    assert res.seconds < 15
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "argv", [["help-now"], ["show", "overdose", "--json"], ["topics", "--quiet"]]
+)
+def test_a_bad_config_never_hides_the_help_lines(
+    hf: Runner, tmp_path: Path, kind: str, argv: list[str]
+) -> None:
+    """A lookup says the config is not used (even with --quiet) and answers from the shipped
+    data: no config can hide a crisis line."""
+    where, says = _config(tmp_path, kind)
+    res = hf.check(hf.run(*argv, env={"HEROINFACTS_CONFIG": where}, timeout=20), codes=0)
+    assert where in res.err and says in res.err and "is not used" in res.err, res.describe()
+    if argv[0] != "topics":
+        assert "911" in res.out, res.describe()
     assert res.seconds < 15
 
 

@@ -15,7 +15,7 @@ def validate(p: Params) -> int:
 
     json_ = p["json_"]
     try:
-        chosen = list(p["paths"] or []) or configured_packs(p["pack"] or ())[0]
+        chosen = list(p["paths"] or []) or configured_packs(p["pack"] or (), strict=True)[0]
     except UsageError as err:
         return usage(err, json_)
     problems, warnings = validate_report(chosen)
