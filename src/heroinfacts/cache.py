@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import DataError
-from .sources import DataFile, path_str, sha256, user_dir
+from .pages import sha256
+from .sources import DataFile, path_str, user_dir
 
 if TYPE_CHECKING:
     from pathlib import Path

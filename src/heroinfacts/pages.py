@@ -56,10 +56,12 @@ ENVIRONMENT = (
 argv: list[str] | None = None
 
 
-def _sha256(data: bytes) -> bytes:
-    """SHA-256 (hex) from CPython's own module: ``hashlib`` loads OpenSSL, 2-4 ms."""
+def sha256(data: bytes = b"") -> Any:
+    """``hashlib.sha256(data)``, from CPython's own SHA-2 module when there is one: the same
+    digest, while ``import hashlib`` loads OpenSSL, 2-4 ms at every start. (The one loader:
+    ``heroinfacts.sources`` uses it too; this module must import only ``os`` and ``sys``.)"""
     if not _SHA256:
-        for name in ("_sha2",) if sys.version_info >= (3, 12) else ("_sha256",):
+        for name in ("_sha2", "_sha256"):  # Python 3.12+, then 3.10-3.11
             try:
                 _SHA256.append(__import__(name).sha256)
                 break
@@ -69,7 +71,12 @@ def _sha256(data: bytes) -> bytes:
             import hashlib
 
             _SHA256.append(hashlib.sha256)
-    digest: bytes = _SHA256[0](data).hexdigest().encode("ascii")
+    return _SHA256[0](data)
+
+
+def _sha256(data: bytes) -> bytes:
+    """The SHA-256 of ``data`` in hex, as bytes."""
+    digest: bytes = sha256(data).hexdigest().encode("ascii")
     return digest
 
 

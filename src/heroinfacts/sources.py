@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem, UsageError
+from .pages import sha256
 from .records import Record
 
 if TYPE_CHECKING:
@@ -27,28 +28,6 @@ CONFIG_ENV = "HEROINFACTS_CONFIG"
 SHIPPED_NAME = "facts.yaml"
 SHIPPED_BUNDLE_ID = "heroinfacts-core"
 APP_NAME = "heroinfacts"
-
-
-def sha256(data: bytes = b"") -> Any:
-    """``hashlib.sha256(data)``, from CPython's own SHA-2 module when there is one.
-
-    The same digest; ``import hashlib`` loads OpenSSL, which costs 2-4 ms at every start.
-    """
-    if not _SHA256:
-        for name in ("_sha2", "_sha256"):  # Python 3.12+, then 3.10-3.11
-            try:
-                _SHA256.append(__import__(name).sha256)
-                break
-            except (ImportError, AttributeError):
-                continue
-        else:
-            import hashlib
-
-            _SHA256.append(hashlib.sha256)
-    return _SHA256[0](data)
-
-
-_SHA256: list[Callable[[bytes], Any]] = []
 
 
 _XDG = {"cache": ("XDG_CACHE_HOME", "~/.cache"), "config": ("XDG_CONFIG_HOME", "~/.config")}
