@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import DataError
-from .pages import sha256
+from .hashing import sha256
 from .sources import DataFile, path_str, user_dir
 
 if TYPE_CHECKING:

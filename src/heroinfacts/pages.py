@@ -56,32 +56,12 @@ ENVIRONMENT = (
 argv: list[str] | None = None
 
 
-def sha256(data: bytes = b"") -> Any:
-    """``hashlib.sha256(data)``, from CPython's own SHA-2 module when there is one: the same
-    digest, while ``import hashlib`` loads OpenSSL, 2-4 ms at every start. (The one loader:
-    ``heroinfacts.sources`` uses it too; this module must import only ``os`` and ``sys``.)"""
-    if not _SHA256:
-        for name in ("_sha2", "_sha256"):  # Python 3.12+, then 3.10-3.11
-            try:
-                _SHA256.append(__import__(name).sha256)
-                break
-            except (ImportError, AttributeError):
-                continue
-        else:
-            import hashlib
-
-            _SHA256.append(hashlib.sha256)
-    return _SHA256[0](data)
-
-
 def _sha256(data: bytes) -> bytes:
     """The SHA-256 of ``data`` in hex, as bytes."""
+    from .hashing import sha256
+
     digest: bytes = sha256(data).hexdigest().encode("ascii")
     return digest
-
-
-#: The constructor found by the first call (a failed import searches the path every time).
-_SHA256: list[Any] = []
 
 
 def directory() -> str | None:

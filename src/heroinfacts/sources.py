@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem, UsageError
-from .pages import sha256
+from .hashing import sha256
 from .records import Record
 
 if TYPE_CHECKING:
