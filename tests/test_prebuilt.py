@@ -31,12 +31,12 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataFile:
 def test_a_first_run_copies_the_prebuilt_into_the_cache(
     package: DataFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import heroinfacts.schema
+    import heroinfacts.compiler
 
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("the shipped data was compiled again")
 
-    monkeypatch.setattr(heroinfacts.schema, "compile_sources", no_build)
+    monkeypatch.setattr(heroinfacts.compiler, "compile_sources", no_build)
     kb = cache.open_kb([package])
     assert kb.cache_path is not None and Path(kb.cache_path).parent == tmp_path / "cache"
     assert kb.topic("heroin").id == "heroin"

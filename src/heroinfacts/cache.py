@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from . import store
-    from .schema import Compiled
+    from .compiler import Compiled
 
 CACHE_ENV = "HEROINFACTS_CACHE_DIR"
 #: How many compiled caches to keep (one per distinct set of packs in use).
@@ -71,8 +71,9 @@ def cache_dir() -> Path:
 
 def owned(st: os.stat_result) -> bool:
     """Whether a file or directory is ours alone: owned by the current user and not writable by
-    group or others (:func:`heroinfacts.pages.trusted` holds the rule, for stored output too)."""
-    from .pages import trusted as ours
+    group or others (:func:`heroinfacts.stored_output.trusted` holds the rule, for stored output
+    too)."""
+    from .stored_output import trusted as ours
 
     return ours(st)
 
@@ -299,8 +300,8 @@ def build(
 ) -> tuple[Compiled, dict[str, Any]]:
     """Read and check ``files``; the compiled records and meta, or :class:`DataError`."""
     from . import yamlio
+    from .compiler import SourceFile, compile_sources
     from .errors import Problem
-    from .schema import SourceFile, compile_sources
 
     sources = []
     for f in files:
@@ -420,7 +421,7 @@ def _write_file(
         if stages is not None:
             stages.reraise()  # Ctrl-C while writing: stop, rather than build again in memory
         return None
-    finally:  # Ctrl-C or SIGTERM (SystemExit, see entry.py) anywhere: no half-written file
+    finally:  # Ctrl-C or SIGTERM (SystemExit, see guard.py) anywhere: no half-written file
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -474,7 +475,7 @@ PAGE_TMP = re.compile(r"\.page-[A-Za-z0-9_]+\.tmp")
 
 #: How the files the tool writes begin (a compiled cache, a stored page).
 SQLITE_MAGIC = b"SQLite format 3\x00"
-PAGE_MAGIC = b"heroinfacts-out-2 "  # heroinfacts.pages.MAGIC
+PAGE_MAGIC = b"heroinfacts-out-2 "  # heroinfacts.stored_output.MAGIC
 
 
 def _starts_with(path: str, magic: bytes) -> bool:
