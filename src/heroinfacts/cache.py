@@ -23,6 +23,16 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .errors import DataError
 from .hashing import sha256
+from .ownfiles import (
+    CACHE_NAME,
+    CACHE_TMP,
+    PAGE_MAGIC,
+    PAGE_NAME,
+    PAGE_TMP,
+    SQLITE_MAGIC,
+    own_files,
+)
+from .ownfiles import trusted as _ours
 from .sources import DataFile, path_str, user_dir
 
 if TYPE_CHECKING:
@@ -70,12 +80,9 @@ def cache_dir() -> Path:
 
 
 def owned(st: os.stat_result) -> bool:
-    """Whether a file or directory is ours alone: owned by the current user and not writable by
-    group or others (:func:`heroinfacts.stored_output.trusted` holds the rule, for stored output
-    too)."""
-    from .stored_output import trusted as ours
-
-    return ours(st)
+    """Whether a file or directory is ours alone (:func:`heroinfacts.ownfiles.trusted` holds
+    the rule, for stored output too)."""
+    return _ours(st)
 
 
 #: Directories found untrusted in this run (each is reported once).
@@ -465,59 +472,6 @@ def _write_db(
         conn.close()
 
 
-#: The names the tool writes in the cache directory (and in its ``pages`` directory): nothing
-#: else there is ever removed.
-CACHE_NAME = re.compile(r"kb-[0-9a-f]{32}\.sqlite")
-CACHE_TMP = re.compile(r"\.kb-[0-9a-f]{32}-(?:([0-9]+)-)?[A-Za-z0-9_]+\.tmp")
-PAGE_NAME = re.compile(r"[0-9a-f]{32}\.txt")
-PAGE_TMP = re.compile(r"\.page-[A-Za-z0-9_]+\.tmp")
-
-
-#: How the files the tool writes begin (a compiled cache, a stored page).
-SQLITE_MAGIC = b"SQLite format 3\x00"
-PAGE_MAGIC = b"heroinfacts-out-2 "  # heroinfacts.stored_output.MAGIC
-
-
-def _starts_with(path: str, magic: bytes) -> bool:
-    try:
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
-    except OSError:
-        return False
-    try:
-        return os.read(fd, len(magic)) == magic
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def own_files(
-    directory: str, *patterns: re.Pattern[str], magic: bytes | None = None
-) -> list[tuple[str, os.stat_result]]:
-    """Regular files directly in ``directory`` whose names the tool writes (``patterns``) and,
-    with ``magic``, that begin as the tool's files do, with their stat data; symbolic links,
-    directories, other names and other contents are left alone."""
-    import stat
-
-    found = []
-    try:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if not any(p.fullmatch(entry.name) for p in patterns):
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                if stat.S_ISREG(st.st_mode) and (magic is None or _starts_with(entry.path, magic)):
-                    found.append((entry.path, st))
-    except OSError:
-        pass
-    return found
-
-
 def pages_dir(directory: str | None = None) -> str | None:
     """The page cache directory inside ``directory`` (the cache directory), or None when it is
     not a real directory of the tool's (a symbolic link is never followed)."""
@@ -555,7 +509,7 @@ def _prune(directory: str, keep: str) -> None:
 
 def _orphan(tmp: str) -> bool:
     """Whether a temporary cache file was left by a process that is gone (killed with -9)."""
-    m = CACHE_TMP.fullmatch(os.path.basename(tmp))
+    m = re.fullmatch(CACHE_TMP, os.path.basename(tmp))
     if m is None or m.group(1) is None:
         return False
     pid = int(m.group(1))

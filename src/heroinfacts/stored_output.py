@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 import sys
 
+from .ownfiles import PAGE_MAGIC, trusted
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 #: Beyond this many stored outputs, the oldest are removed.
 KEEP = 400
 #: Each file: this, the body's length and SHA-256 on the first line, then the body.
-MAGIC = b"heroinfacts-out-2"
+MAGIC = PAGE_MAGIC  # how a stored output begins
 #: The environment that can change what a command prints on a terminal, or which data it reads.
 ENVIRONMENT = (
     "HEROINFACTS_PACKS",
@@ -89,14 +91,6 @@ def directory() -> str | None:
         if st.st_mode & 0o170000 != 0o040000 or not trusted(st):  # a real directory of ours
             return None
     return where
-
-
-def trusted(st: os.stat_result) -> bool:
-    """A stored output is printed only if this user owns it and no one else may write it."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:  # no owners to check (Windows)
-        return True
-    return st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 def identity(path: str) -> str:
@@ -333,7 +327,7 @@ def _store(path: str, code: int, printed: list[tuple[int, str]], deps: list[str]
     where = os.path.dirname(path)
     # A name of our own beside the target (not tempfile: with random and shutil it costs ~4 ms),
     # created exclusively and readable only by this user.
-    tmp = os.path.join(where, f".page-{os.getpid()}_{id(body):x}.tmp")  # as cache.PAGE_TMP
+    tmp = os.path.join(where, f".page-{os.getpid()}_{id(body):x}.tmp")  # as ownfiles.PAGE_TMP
     try:
         for made in (os.path.dirname(where), where):  # the cache directory too: 0700
             os.makedirs(made, mode=0o700, exist_ok=True)
@@ -357,7 +351,7 @@ def _encoding(stream: object) -> str:
 
 def _prune(where: str) -> None:
     """Beyond KEEP stored outputs, remove the oldest: only files this tool wrote."""
-    from .cache import PAGE_MAGIC, PAGE_NAME, own_files
+    from .ownfiles import PAGE_NAME, own_files
 
     stored = own_files(where, PAGE_NAME, magic=PAGE_MAGIC)
     if len(stored) > KEEP:
