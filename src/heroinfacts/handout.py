@@ -32,7 +32,7 @@ from .errors import UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
 from .store import KnowledgeBase
-from .views import CONTACT_WORD, HELP_TITLE, Citer, list_bullets, resource_details
+from .views import CONTACT_WORD, HELP_TITLE, Citer, list_bullets, resolve, resource_details
 
 #: Output format by file suffix.
 FORMATS = {
@@ -90,52 +90,6 @@ def format_for(path: str | os.PathLike[str]) -> str:
         "End the file name in .html (to print), .md or .txt; "
         "for a PDF, write .html and print it to PDF from a browser."
     )
-
-
-def _lookup(kb: KnowledgeBase, name: str) -> Topic | SignList | None:
-    """The topic or sign list ``name`` stands for, or None; a miss costs one indexed look-up
-    (no suggestions: those are worked out once, for the word that names nothing)."""
-    if kb.lookup("topic", name) is not None:
-        return kb.topic(name)
-    if kb.lookup("list", name) is not None:
-        return kb.sign_list(name)
-    return None
-
-
-#: The most words one name may join: runs are tried only up to this length, so reading many
-#: words stays linear (every run of every length made 200 words take most of a minute).
-MAX_NAME_WORDS = 12
-
-
-def resolve(kb: KnowledgeBase, words: Sequence[str]) -> list[Topic | SignList]:
-    """Topics (or sign lists) named by ``words``, each once, in order.
-
-    Each word is one name when all of them are names (``heroin overdose``); otherwise runs of
-    words are joined, longest first, so ``going on the nod overdose`` also works. Unknown names
-    raise :class:`NotFound` with close matches.
-    """
-    names = [w.strip() for w in words if w.strip()]
-    if not names:
-        raise UsageError("give at least one topic, e.g. heroinfacts handout overdose -o out.html")
-    found = [_lookup(kb, n) for n in names]
-    if any(f is None for f in found):
-        found = []
-        i = 0
-        while i < len(names):
-            for j in range(min(len(names), i + MAX_NAME_WORDS), i, -1):
-                entry = _lookup(kb, " ".join(names[i:j]))
-                if entry is not None:
-                    found.append(entry)
-                    i = j
-                    break
-            else:
-                kb.topic(names[i])  # raises NotFound with suggestions
-                i += 1  # pragma: no cover - topic() found it after all
-    out: dict[tuple[str, str], Topic | SignList] = {}
-    for entry in found:
-        assert entry is not None
-        out.setdefault((type(entry).__name__, entry.id), entry)
-    return list(out.values())
 
 
 def help_resources(kb: KnowledgeBase, concerns: set[str]) -> tuple[list[Resource], list[Resource]]:

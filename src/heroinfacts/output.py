@@ -226,15 +226,6 @@ def show_view(view: View, mode: Mode) -> None:
 _OVERRIDES_NOTED: list[bool] = []
 
 
-def override_lines(overrides: Sequence[Mapping[str, Any]]) -> list[str]:
-    """One line per shipped entry a pack replaced: what, by which pack, where (file:line)."""
-    return [
-        f"{o.get('kind')} {o.get('id')!r} replaced by pack {o.get('pack')!r} at "
-        f"{o.get('file')}:{o.get('line')} (was {o.get('replaces')})"
-        for o in overrides
-    ]
-
-
 def override_notice(overrides: Sequence[Mapping[str, Any]]) -> None:
     """Say on stderr, once per run and even with --quiet, which shipped entries packs replaced."""
     if not overrides or _OVERRIDES_NOTED:
@@ -242,6 +233,8 @@ def override_notice(overrides: Sequence[Mapping[str, Any]]) -> None:
     _OVERRIDES_NOTED.append(True)
     n = len(overrides)
     head = f"heroinfacts: note: a pack replaces {n} shipped entr{'ies' if n > 1 else 'y'}:"
+    from .views import override_lines
+
     lines = override_lines(overrides)
     more = [f"  ... and {n - 5} more; see: heroinfacts about"] if n > 5 else []
     message("\n".join([head, *("  " + line for line in lines[:5]), *more]))

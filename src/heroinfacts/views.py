@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import output
 from ._version import __version__
+from .errors import UsageError
 from .model import (
     CRISIS_CONCERNS,
     DrugClass,
@@ -233,15 +233,13 @@ def _fact_blocks(facts: Sequence[Fact], citer: Citer) -> list[Any]:
 def _topic_or_topics(kb: KnowledgeBase, name: str) -> Topic:
     """The topic ``name`` names; when the words name several (``heroin overdose``), NotFound
     that suggests exactly those, read as ``handout`` reads the same words."""
-    from .errors import NotFound, UsageError
+    from .errors import NotFound
 
     try:
         return kb.topic(name)
     except NotFound as err:
         if len(name.split()) < 2:
             raise
-        from .handout import resolve
-
         try:
             several = resolve(kb, name.split())
         except (NotFound, UsageError):
@@ -536,7 +534,7 @@ def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
             for s in kb.sources
         ],
         ("Packs from", info["packs_from"]),
-        *[("Replaced", line) for line in output.override_lines(kb.overrides)],
+        *[("Replaced", line) for line in override_lines(kb.overrides)],
         ("Config file", info["config"]),
         ("Cache", info["cache"]),
     ]
@@ -694,3 +692,58 @@ def _ask_notices(result: Any, answered: bool) -> list[str]:
             lines.append(f"You could read: {read}")
         notes.append("\n".join(lines))
     return notes
+
+
+def _lookup(kb: KnowledgeBase, name: str) -> Topic | SignList | None:
+    """The topic or sign list ``name`` stands for, or None; a miss costs one indexed look-up
+    (no suggestions: those are worked out once, for the word that names nothing)."""
+    if kb.lookup("topic", name) is not None:
+        return kb.topic(name)
+    if kb.lookup("list", name) is not None:
+        return kb.sign_list(name)
+    return None
+
+
+#: The most words one name may join: runs are tried only up to this length, so reading many
+#: words stays linear (every run of every length made 200 words take most of a minute).
+MAX_NAME_WORDS = 12
+
+
+def resolve(kb: KnowledgeBase, words: Sequence[str]) -> list[Topic | SignList]:
+    """Topics (or sign lists) named by ``words``, each once, in order.
+
+    Each word is one name when all of them are names (``heroin overdose``); otherwise runs of
+    words are joined, longest first, so ``going on the nod overdose`` also works. Unknown names
+    raise :class:`NotFound` with close matches.
+    """
+    names = [w.strip() for w in words if w.strip()]
+    if not names:
+        raise UsageError("give at least one topic, e.g. heroinfacts handout overdose -o out.html")
+    found = [_lookup(kb, n) for n in names]
+    if any(f is None for f in found):
+        found = []
+        i = 0
+        while i < len(names):
+            for j in range(min(len(names), i + MAX_NAME_WORDS), i, -1):
+                entry = _lookup(kb, " ".join(names[i:j]))
+                if entry is not None:
+                    found.append(entry)
+                    i = j
+                    break
+            else:
+                kb.topic(names[i])  # raises NotFound with suggestions
+                i += 1  # pragma: no cover - topic() found it after all
+    out: dict[tuple[str, str], Topic | SignList] = {}
+    for entry in found:
+        assert entry is not None
+        out.setdefault((type(entry).__name__, entry.id), entry)
+    return list(out.values())
+
+
+def override_lines(overrides: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per shipped entry a pack replaced: what, by which pack, where (file:line)."""
+    return [
+        f"{o.get('kind')} {o.get('id')!r} replaced by pack {o.get('pack')!r} at "
+        f"{o.get('file')}:{o.get('line')} (was {o.get('replaces')})"
+        for o in overrides
+    ]
