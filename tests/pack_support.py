@@ -75,3 +75,56 @@ resources:
     cites: [my-dir]
 """
     )
+
+
+#: Long names of local services, as real directories have them (all invented, sample data).
+SERVICE_NAMES = (
+    "Example County Harm Reduction and Overdose Prevention Drop-In Centre",
+    "Example Valley Community Health Clinic, Substance Use Services",
+    "Example Town Mobile Outreach Van and Naloxone Distribution Program",
+    "Saint Example Hospital Emergency Department Bridge Clinic",
+    "Example County Public Health Syringe Services and Testing Program",
+    "Example Riverside Peer Recovery Support Centre",
+    "Example Northside Family Resource Centre, Recovery and Counselling",
+    "Example County Sheriff's Office Jail Reentry Naloxone Program",
+    "Example Harbour Women's Shelter and Recovery House",
+    "Example University Student Health Services, Substance Use Support",
+)
+
+
+def services_pack(n: int) -> str:
+    """A valid pack of ``n`` local overdose services (at most 10) with long names, long street
+    addresses, hours, languages and, for every other one, a web address: what a county's
+    outreach team might list. Numbers are in the 555-01xx range set aside for fiction."""
+    lines = [
+        PACK_HEAD.replace("id: test-pack", "id: many-services"),
+        "references:",
+        "  - id: services-directory",
+        "    type: document",
+        '    title: "[Sample service directory]"',
+        "    author: [{literal: Example County (sample data)}]",
+        "    issued: {date-parts: [[2026, 11]]}",
+        "resources:",
+    ]
+    for i, name in enumerate(SERVICE_NAMES[:n]):
+        web = [f'      - {{kind: web, value: "https://example.org/services/{i + 1}/naloxone"}}']
+        lines += [
+            f"  - id: service-{i + 1}",
+            f"    name: {name} (sample data)",
+            "    region: Example County (sample data)",
+            "    offers: >-",
+            "      Free naloxone and training in how to use it, fentanyl test strips,",
+            "      sterile supplies, testing for HIV and hepatitis C, and someone to talk",
+            "      to about treatment.",
+            "    contacts:",
+            f"      - {{kind: call, value: 555-01{10 + i}, label: 555-01{10 + i} (sample number)}}",
+            *(web if i % 2 == 0 else []),
+            "    hours: Monday to Friday, 9 am to 5 pm; Saturday, 10 am to 2 pm",
+            "    languages: [English, Spanish, Vietnamese]",
+            "    cost: Free",
+            f"    address: {100 + i} Example Boulevard, Suite {200 + i}, Example Town (sample)",
+            "    concerns: [overdose, substance-use]",
+            "    verified: 2026-11-26",
+            "    cites: [services-directory]",
+        ]
+    return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from cli_support import Run
 from cli_support import invoke as cli
+from pack_support import SERVICE_NAMES, services_pack
 
 import heroinfacts
 from heroinfacts import handout
@@ -30,9 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example-county-outreach.yaml"
 
 
-def make(tmp_path: Path, name: str, *topics: str, pack: bool = True) -> tuple[Path, Run]:
+def make(tmp_path: Path, name: str, *topics: str, pack: bool | Path = True) -> tuple[Path, Run]:
+    """Write the handout; ``pack``: the example pack (True), none (False) or this one."""
     out = tmp_path / name
-    flags = ["--pack", str(EXAMPLE)] if pack else []
+    chosen = EXAMPLE if pack is True else pack
+    flags = ["--pack", str(chosen)] if chosen else []
     run = cli("handout", *topics, "-o", str(out), *flags, code=0)
     return out, run
 
@@ -508,6 +511,9 @@ CALIBRATION = (
 )
 
 
+#: The sizes of the local packs the overdose handout is printed with.
+MANY = (6, 10)
+
 #: The web addresses each printed handout draws as QR codes, from its HTML captions.
 QR_CODES: dict[str, list[str]] = {}
 
@@ -520,11 +526,16 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Printed]:
     browser = chromium()
     work = tmp_path_factory.mktemp("print")
     pages: dict[str, Path] = {}
-    # Two topics with a local pack, and the fullest single topic with the shipped help lines.
-    for name, topics, pack in (
+    # Two topics with a local pack, and the fullest single topic with the shipped help lines
+    # and with packs of 6 and 10 local services (long names and addresses).
+    for n in MANY:
+        (work / f"many-{n}.yaml").write_text(services_pack(n), encoding="utf-8")
+    cases: list[tuple[str, list[str], bool | Path]] = [
         ("two", ["heroin-and-depression", "overdose"], True),
         ("one", ["overdose"], False),
-    ):
+        *((f"many{n}", ["overdose"], work / f"many-{n}.yaml") for n in MANY),
+    ]
+    for name, topics, pack in cases:
         out, _ = make(work, f"{name}.html", *topics, pack=pack)
         QR_CODES[name] = re.findall(r"<figcaption>(https://[^<]+)</figcaption>", out.read_text())
         page = out.read_text(encoding="utf-8")
@@ -547,7 +558,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Printed]:
     return work, print_pdfs(browser, pages, work)
 
 
-PRINTED_HANDOUTS = ["two-letter", "two-A4", "one-letter", "one-A4"]
+PRINTED_HANDOUTS = [
+    f"{name}-{paper}" for name in ("two", "one", *(f"many{n}" for n in MANY))
+    for paper in ("letter", "A4")
+]  # fmt: skip
 
 
 def test_html_handout_prints_on_one_or_two_pages_without_network(
@@ -636,6 +650,29 @@ def test_printed_qr_codes_decode_to_their_captions(printed: tuple[Path, Printed]
             assert url.replace("-", "") in joined, f"{name}: no caption {url}"
 
 
+def test_many_local_services_keep_the_overdose_handout_on_one_page(
+    printed: tuple[Path, Printed],
+) -> None:
+    """With 6 or 10 local services the overdose handout still prints on one page (checked
+    above), and on it are the shipped crisis lines in full, then every local service by name
+    with its phone number, and the pack file that has their details."""
+    work, _ = printed
+    pdftotext = tool("pdftotext", "poppler-utils")
+    for n in MANY:
+        for paper in ("letter", "A4"):
+            pdf = work / f"many{n}-{paper}.pdf"
+            text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True)
+            squeezed = "".join(text.stdout.split())
+            for needle in ("911(emergency):Call911", "PoisonHelp:Call1-800-222-1222"):
+                assert needle in squeezed, (pdf.name, needle)
+            assert squeezed.index("911(emergency)") < squeezed.index("ExampleCounty")
+            unhyphenated = squeezed.replace("-", "")  # pdftotext drops a hyphen at a line end
+            for i, name in enumerate(SERVICE_NAMES[:n]):
+                line = f"{name} (sample data): Call 555-01{10 + i} (sample number)"
+                assert "".join(line.split()).replace("-", "") in unhyphenated, (pdf.name, line)
+            assert f"many-{n}.yaml" in squeezed, pdf.name
+
+
 NARROW_PROBE = """<script>
 addEventListener("load", () => {
   const width = document.documentElement.clientWidth;
@@ -710,3 +747,61 @@ def test_overdose_handout_puts_911_first_and_numbers_the_steps(tmp_path: Path) -
     assert text.index("1. Call 911") < text.index("2. Give naloxone")
     md, _ = make(tmp_path, "od.md", "overdose-steps", pack=False)
     assert "1. Call 911 right away." in md.read_text()
+
+
+def test_many_local_services_are_listed_in_short_with_every_way_to_call(tmp_path: Path) -> None:
+    """A pack of many services would push the overdose handout onto a second page: each local
+    service is then one line, its name and how to reach someone there now, and the pack file
+    is named for the rest. Nothing is dropped from the shipped crisis lines or the JSON."""
+    pack = tmp_path / "many-8.yaml"
+    pack.write_text(services_pack(8), encoding="utf-8")
+    out = tmp_path / "od.txt"
+    data = cli("handout", "overdose", "-o", str(out), "--pack", str(pack), "--json", code=0).json()
+    text = out.read_text(encoding="utf-8")
+    flat = words(text)
+    top = flat[flat.index("Help is available now") : flat.index("An overdose is an emergency")]
+    assert top.index("911 (emergency)") < top.index("Poison Help") < top.index("Local services")
+    assert "Emergency help at once" in top  # the shipped lines in full
+    for i, name in enumerate(SERVICE_NAMES[:8]):
+        assert f"{name} (sample data): Call 555-01{10 + i} (sample number)" in top
+    assert "are in many-8.yaml" in top
+    assert "Example Boulevard" not in flat and "example.org/services" not in flat
+    assert "fentanyl test strips" not in flat  # their details are in the pack
+    assert len([r for r in data["resources"] if r["pack"]]) == 8  # the JSON lists them all
+    page = tmp_path / "od.html"
+    data = cli("handout", "overdose", "-o", str(page), "--pack", str(pack), "--json", code=0).json()
+    assert data["qr_codes"] == [  # the national cards' only: a local web site is a detail
+        "https://samhsa.gov/find-help/national-helpline",
+        "https://findtreatment.gov",
+    ]
+    assert '<p class="services">' in page.read_text(encoding="utf-8")  # two columns in print
+
+
+def test_a_handout_with_room_shows_local_services_in_full(tmp_path: Path) -> None:
+    out, _ = make(tmp_path, "h.txt", "heroin")
+    text = words(out.read_text(encoding="utf-8"))
+    assert "Local services:" not in text
+    assert "12 Example Street, Example Town (sample address)" in text  # the drop-in's card
+    kb = heroinfacts.load([EXAMPLE])
+    entries = handout.resolve(kb, ["heroin"])
+    _, resources = handout.help_resources(kb, {c for e in entries for c in e.concerns})
+    assert handout.weight(entries, resources) <= handout.PAGE_WEIGHTS[0]
+    assert handout.weight(entries, resources) > handout.weight(entries, resources[:1])
+
+
+def test_only_ways_to_reach_someone_now_are_kept_in_short() -> None:
+    from heroinfacts.model import Contact, Resource
+
+    res = Resource(
+        id="x", name="X", region="Here", offers="Help.", concerns=("overdose",),
+        verified="2026-11-26", cites=(), pack="p",
+        contacts=(Contact("web", "https://example.org/x"), Contact("text", "555-0101")),
+    )  # fmt: skip
+    only_web = Resource(**{**res.to_dict(), "contacts": (Contact("web", "https://example.org"),)})
+    intro, listed = handout.short_services([res, only_web], "p.yaml")
+    assert isinstance(listed, handout.Bullets)
+    assert [plain.text_of(line) for line in listed.items] == [
+        "X:  Text 555-0101",
+        "X:  Web https://example.org",  # a service with no phone keeps what it has
+    ]
+    assert isinstance(intro, Para) and "p.yaml" in plain.text_of(intro.line)

@@ -65,6 +65,7 @@ def test_the_key_covers_the_command_line_and_the_environment(
 ) -> None:
     before = stored_output.path_for(ARGS)
     assert stored_output.path_for(["show", "smack"]) != before
+    assert stored_output.path_for([*ARGS, "--refs"]) not in (before, None)  # full references
     monkeypatch.setenv("COLUMNS", "41")
     assert stored_output.path_for(ARGS) != before
 
@@ -191,3 +192,20 @@ def test_nothing_is_stored_or_read_in_a_directory_others_can_write(
     finally:
         (tmp_path / "cache").chmod(0o700)
     assert stored_output.path_for(ARGS) is not None
+
+
+def test_the_short_and_the_full_reference_pages_never_replay_each_other(tmp_path: Path) -> None:
+    """``show heroin`` lists its references in short on a terminal, ``--refs`` in full: each
+    stored page is replayed for its own command line only."""
+    env = {**os.environ, "HEROINFACTS_CACHE_DIR": str(tmp_path / "c"), "FORCE_COLOR": "1"}
+
+    def run(*args: str) -> str:
+        cmd = [sys.executable, "-m", "heroinfacts", "show", "heroin", "--no-color", *args]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    short, full = run(), run("--refs")
+    assert "https://medlineplus.gov" in full and "https://medlineplus.gov" not in short
+    assert (run(), run("--refs")) == (short, full)  # replayed, each its own
+    assert len(list((tmp_path / "c" / "pages").iterdir())) == 2

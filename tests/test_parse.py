@@ -65,6 +65,7 @@ TOKENS = [
     *("--pack", "-P", "--pack=./ours.yaml", "-P./ours.yaml", "--help", "-V", "--version"),
     *("--kind", "-k", "term", "bogus", "--limit", "-n", "5", "0", "501", "-n5", "--limit=3"),
     *("--for", "-f", "--format", "-F", "ris", "csl-json", "-Fris", "--format=bibtex"),
+    *("--refs", "-r", "-rj", "--refs=1"),
 ]
 NAMES = [c.name for c in table.COMMANDS] + ["", "Show", "shwo", "help"]
 
@@ -75,6 +76,10 @@ HAND_PICKED = [
     ["show", "--plain", "Heroin", "-C"],
     ["show", "heroin", "-j", "-p", "-C", "-q"],
     ["show", "heroin", "--width", "40"],
+    ["show", "heroin", "--refs"],
+    ["show", "-rq", "heroin"],
+    ["refs", "--refs"],
+    ["mix", "heroin", "xanax", "-r"],
     ["show", "heroin", "-w40"],
     ["show", "-jq", "heroin"],
     ["show", "--", "heroin"],
@@ -125,7 +130,7 @@ def _generated(n: int, pool: list[str]) -> list[list[str]]:
 
 
 #: Mostly well-formed command lines, then anything at all.
-VALID = [*WORDS[:3], "xanax", "-j", "--plain", "-q", "-C", "-w", "40", "-w50", "-P", "p.yaml"]
+VALID = [*WORDS[:3], "xanax", "-j", "--plain", "-q", "-C", "-w", "40", "-w50", "-P", "p.yaml", "-r"]
 CASES = HAND_PICKED + _generated(500, VALID) + _generated(700, TOKENS)
 
 

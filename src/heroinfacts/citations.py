@@ -454,6 +454,25 @@ def apa(ref: Mapping[str, Any]) -> str:
     return "".join(text for text, _ in apa_segments(ref))
 
 
+def short_form(ref: Mapping[str, Any]) -> tuple[str, str, str]:
+    """``ref`` in short, as a terminal page lists it: (lead, title, tail), printed as
+    ``lead title tail``; the title is the part a narrow line may shorten.
+
+    The lead is the authors and year: the first family name (or an organisation's name), "A &
+    B" for two, "A et al." for more, then the year issued or "n.d." ("Darke et al. (2009).").
+    With no author the title leads and the year follows: ("", "[Title]", " (n.d.)."). Never
+    raises.
+    """
+    names = (_prose(n.get("literal")) or _prose(_family(n)) for n in _names(ref, "author"))
+    authors = [n for n in names if _has_word(n)]
+    year = _apa_date(ref.get("issued"), year_only=True)
+    title = "".join(text for text, _ in _finish([(_prose(ref.get("title")), False)]))
+    if not authors:
+        return "", title.removesuffix("."), f" ({year})."
+    who = f"{authors[0]} et al." if len(authors) > 2 or _et_al(ref) else " & ".join(authors)
+    return f"{who} ({year}).", title, ""
+
+
 # --- BibTeX -------------------------------------------------------------------------------------
 
 _BIB_TYPES = {

@@ -1,9 +1,11 @@
 """The command reference in Markdown, generated from the Typer app.
 
 ``python -m heroinfacts.docgen`` prints it; ``python -m heroinfacts.docgen --write README.md``
-replaces the text between ``<!-- commands:start -->`` and ``<!-- commands:end -->`` in that file.
-The text depends only on the app's commands, arguments and options (never on the terminal or on
-rich), so a test can tell when the README has drifted from the app.
+replaces the text between ``<!-- commands:start -->`` and ``<!-- commands:end -->`` in that file,
+and rewrites the man page :data:`MAN_PAGE` beside it (the file the wheel installs as
+``share/man/man1/heroinfacts.1``) when its directory is there. The text depends only on the
+app's commands, arguments and options (never on the terminal or on rich), so a test can tell
+when the README has drifted from the app.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Any
 START = "<!-- commands:start -->"
 END = "<!-- commands:end -->"
 PROG = "heroinfacts"
+#: The man page in the source tree, relative to the README: what ``heroinfacts --man`` prints,
+#: checked in so the wheel can install it (pyproject.toml, ``shared-data``); a test keeps it so.
+MAN_PAGE = Path("man") / "heroinfacts.1"
 
 
 def _escape(text: str) -> str:
@@ -226,6 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     if new != text:
         path.write_text(new, encoding="utf-8")
         print(f"docgen: updated the command reference in {path}", file=sys.stderr)
+    page = path.parent / MAN_PAGE
+    if page.parent.is_dir():
+        roff = man()
+        try:
+            same = page.read_text(encoding="utf-8") == roff
+        except OSError:
+            same = False
+        if not same:
+            page.write_text(roff, encoding="utf-8", newline="\n")
+            print(f"docgen: updated the man page {page}", file=sys.stderr)
     return 0
 
 

@@ -11,8 +11,10 @@ blocks and the same reference numbering as ``show``) and rendered by the file's 
 It holds each topic's summary and facts with numbered references (APA), the help resources that
 share the topics' concerns (national and local, crisis lines first and prominent), a QR code for
 each help web address (HTML only; drawn offline with segno), the disclaimer, and the data's
-version, review date and checksum. Files are written atomically (a temporary file renamed into
-place) and never overwrite an existing file unless asked.
+version, review date and checksum. When a pack's services would push it past its pages (one
+for one topic, two for more), the local services are listed in short (:data:`PAGE_WEIGHTS`).
+Files are written atomically (a temporary file renamed into place) and never overwrite an
+existing file unless asked.
 """
 
 from __future__ import annotations
@@ -107,11 +109,15 @@ def help_resources(kb: KnowledgeBase, concerns: set[str]) -> tuple[list[Resource
 # --- building the document --------------------------------------------------------------------
 
 
-def _contact_line(res: Resource, *, links: bool = True) -> tuple[Line, list[str]]:
-    """How to reach ``res`` as one line; web addresses styled ``link`` (QR codes) if ``links``."""
+def _contact_line(
+    res: Resource, *, links: bool = True, kinds: Sequence[str] = ()
+) -> tuple[Line, list[str]]:
+    """How to reach ``res`` as one line (only the contacts of ``kinds``, when it has any); web
+    addresses styled ``link`` (QR codes) if ``links``."""
     line: Line = []
     urls: list[str] = []
-    for i, c in enumerate(res.contacts):
+    contacts = [c for c in res.contacts if c.kind in kinds] or res.contacts
+    for i, c in enumerate(contacts):
         if i:
             line.append(("  ·  ", "dim"))
         line.append((CONTACT_WORD.get(c.kind, c.kind.title()) + " ", ""))
@@ -135,9 +141,12 @@ def _details(res: Resource, citer: Citer) -> Para:
     )
 
 
-def crisis_callout(resources: Sequence[Resource], citer: Citer) -> tuple[Callout, list[str]]:
+def crisis_callout(
+    resources: Sequence[Resource], citer: Citer, short: Sequence[Resource] = (), files: str = ""
+) -> tuple[Callout, list[str]]:
     """The crisis lines for the top of the page, each with how to reach it and what it offers,
-    and the web addresses on them (for QR codes). They get no card further down."""
+    and the web addresses on them (for QR codes); then ``short``, the local services listed in
+    short (their details in ``files``). They get no card further down."""
     body: list[Block] = []
     urls: list[str] = []
     for res in resources:
@@ -146,7 +155,81 @@ def crisis_callout(resources: Sequence[Resource], citer: Citer) -> tuple[Callout
         body.append(Para([(res.name, "bold"), *local, (":  ", ""), *contacts]))
         body.append(_details(res, citer))
         urls += [u for u in found if u not in urls]
+    if short:
+        body += short_services(short, files)
     return Callout(HELP_TITLE, body, tone="help"), urls
+
+
+#: About how much a printed handout holds on one page and on two, in characters of text (facts,
+#: summaries, services), each reference counted as REFERENCE_WEIGHT and each local service's
+#: card as LOCAL_WEIGHT more. When a handout with its local services (from packs) in full would
+#: hold more than its pages do (one page for one topic, two for more), every local service is
+#: listed in short instead: its name and how to reach it, one line each (two columns in print),
+#: and the pack file that has the rest. Shipped services, the crisis lines first, are always
+#: shown in full. Measured on Letter paper, the shorter page, with Chromium: every topic with
+#: the example pack in full or in short as this chooses, and packs of 6-10 services
+#: (tests/test_handout.py prints the overdose handout, the fullest, with such packs).
+PAGE_WEIGHTS = (3100, 7000)
+REFERENCE_WEIGHT = 120
+LOCAL_WEIGHT = 250
+#: The style of the paragraph that opens the short list (the HTML handout sets the list after
+#: it in two columns; plain text and Markdown ignore the style).
+SHORT_LIST = "services"
+
+
+#: The contacts a local service listed in short keeps: the ways to reach someone now. Its web,
+#: e-mail and street addresses are details, in the pack file (all its contacts are kept when it
+#: has none of these).
+NOW = ("call", "text", "chat", "tty")
+
+
+def short_services(resources: Sequence[Resource], files: str) -> list[Block]:
+    """Local services in short: a line saying where their details are, then each one's name
+    and the ways to reach someone there now (nothing a reader needs to get help is left out)."""
+    intro = Para(
+        [
+            ("Local services: ", "bold"),
+            (f"what each offers, its hours, address and web site are in {files}.", "dim"),
+        ],
+        SHORT_LIST,
+    )
+    items: list[Line] = []
+    for res in resources:
+        contacts, _ = _contact_line(res, links=False, kinds=NOW)
+        items.append([(res.name, "bold"), (":  ", ""), *contacts])
+    return [intro, Bullets(items)]
+
+
+def weight(entries: Sequence[Topic | SignList], resources: Sequence[Resource]) -> int:
+    """About how much printed room ``entries`` and ``resources`` in full take, in the units
+    of PAGE_WEIGHTS."""
+    text = 0
+    cites: set[str] = set()
+    for e in entries:
+        if isinstance(e, Topic):
+            text += len(e.summary) + sum(len(f.text) for f in e.facts)
+            cites.update(c for f in e.facts for c in f.cites)
+        else:
+            text += len(e.intro or "") + sum(len(i.text) for i in e.items)
+            cites.update(e.cites)
+    for r in resources:
+        text += len(r.name) + sum(len(c.display) for c in r.contacts) + len(resource_details(r))
+        text += LOCAL_WEIGHT if r.pack else 0
+        cites.update(r.cites)
+    return text + REFERENCE_WEIGHT * len(cites)
+
+
+def _short(
+    kb: KnowledgeBase, entries: Sequence[Topic | SignList], resources: Sequence[Resource]
+) -> tuple[set[str], str]:
+    """(the ids of the local services to list in short: all of them when the handout would not
+    fit its pages with them in full, else none; the names of the pack files they come from)."""
+    local = [r for r in resources if r.pack]
+    if not local or weight(entries, resources) <= PAGE_WEIGHTS[len(entries) > 1]:
+        return set(), ""
+    files = {s.bundle.id: os.path.basename(s.path) for s in kb.sources if not s.shipped}
+    names = dict.fromkeys(files.get(r.pack or "", r.pack or "") for r in local)
+    return {r.id for r in local}, " and ".join(names)
 
 
 def resource_card(res: Resource, citer: Citer) -> tuple[Callout, list[str]]:
@@ -207,9 +290,12 @@ def build(
         )
     )
     urls: list[str] = []
+    short, files = _short(kb, entries, resources)
+    listed = [r for r in resources if r.id in short]  # in one list: in the crisis box if any
     if crisis:
-        box, urls = crisis_callout(crisis, citer)
+        box, urls = crisis_callout([r for r in crisis if r.id not in short], citer, listed, files)
         doc.add(box)
+        listed = []
     for entry in entries:
         blocks = (
             _topic_blocks(entry, citer) if isinstance(entry, Topic) else _list_blocks(entry, citer)
@@ -217,14 +303,16 @@ def build(
         if blocks[0] == Heading(heading):  # one topic under its own title: say it once
             blocks = blocks[1:]
         doc.add(*blocks)
-    shown = {r.id for r in crisis}
+    shown = {r.id for r in crisis} | short
     others = [r for r in resources if r.id not in shown]
-    if others:
+    if others or listed:
         doc.add(Heading(HELP_HEADING))
         for res in others:
             card, card_urls = resource_card(res, citer)
             doc.add(card)
             urls += [u for u in card_urls if u not in urls]
+        if listed:
+            doc.add(*short_services(listed, files))
     doc.add(citer.block(kb))
     doc.add(
         Para([("Information, not medical advice. ", "bold"), (bundle.disclaimer, "")], style="fine")

@@ -71,10 +71,11 @@ class Citer:
         return [(text + " ", ""), (self.mark(cites), "cite")]
 
     def block(self, kb: KnowledgeBase, title: str = "References") -> References:
-        from .citations import apa_segments
+        from .citations import apa_segments, short_form
 
         refs = kb.references(list(self.order))
-        return References([(self.order[r.id], apa_segments(r.csl)) for r in refs], title)
+        entries = [(self.order[r.id], apa_segments(r.csl)) for r in refs]
+        return References(entries, title, [short_form(r.csl) for r in refs])
 
     def data(self, kb: KnowledgeBase) -> list[dict[str, Any]]:
         """The cited references in the same shape as ``refs --json``: number, id, APA, CSL."""

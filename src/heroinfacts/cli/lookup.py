@@ -83,6 +83,10 @@ def answer(p: Params, make: Callable[[], Maker]) -> int:
     if isinstance(view, str):
         output.write(view if view.endswith("\n") else view + "\n")
         return Exit.FOUND
+    if p.get("refs"):
+        from ..render.doc import full_references
+
+        full_references(view.doc)
     output.show_view(view, mode)
     return view.code
 

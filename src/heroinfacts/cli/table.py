@@ -102,6 +102,12 @@ PACK = Option(
 )
 QUIET = Option("quiet", "--quiet", "-q", "Fewer notices on stderr; help lines are always shown.")
 VERSION = Option("version", "--version", "-V", "Print the tool and data versions and exit.")
+REFS = Option(
+    "refs",
+    "--refs",
+    "-r",
+    "On a terminal too, the references in full (APA), not in short (e.g. --refs).",
+)
 MAN = Option("man", "--man", "", "Print the man page (e.g. heroinfacts --man | man -l -).")
 
 #: Every lookup takes these, after its own.
@@ -147,6 +153,7 @@ COMMANDS: tuple[Command, ...] = (
         "Show a topic: summary, cited facts, help lines where needed, references.",
         "heroinfacts show going on the nod",
         (Argument("topic", "TOPIC...", "Topic id or alias, e.g. heroin, smack."),),
+        (REFS,),
     ),
     _lookup(
         "symptoms",
@@ -157,12 +164,14 @@ COMMANDS: tuple[Command, ...] = (
                 "name", "[LIST]", "A list id or alias, e.g. depression. Omit to see the lists.", 0
             ),
         ),
+        (REFS,),
     ),
     _lookup(
         "define",
         "Define a term from the glossary, with its source.",
         "heroinfacts define gaba",
         (Argument("term", "[TERM]", "A glossary term, e.g. tolerance. Omit to list them.", 0),),
+        (REFS,),
     ),
     _lookup(
         "refs",
@@ -201,6 +210,7 @@ COMMANDS: tuple[Command, ...] = (
             Argument("first", "DRUG", "A drug or class, e.g. heroin.", 1, 1),
             Argument("second", "DRUG", "Another, e.g. xanax or benzos.", 1, 1),
         ),
+        (REFS,),
     ),
     _lookup(
         "help-now",
@@ -241,6 +251,7 @@ COMMANDS: tuple[Command, ...] = (
                 "- reads it from standard input.",
             ),
         ),
+        (REFS,),
     ),
     _lookup(
         "search",
@@ -259,6 +270,7 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "limit", "--limit", "-n", "At most N results (e.g. -n 5).", "int", "N", 10, 1, 500
             ),
+            REFS,
         ),
     ),
     Command(

@@ -119,10 +119,22 @@ class Callout(Struct, frozen=False):
 
 
 class References(Struct, frozen=False):
-    """Numbered references: each entry is APA segments (text, italic)."""
+    """Numbered references: each entry is APA segments (text, italic). With ``brief`` (one
+    (authors and year, title, tail) per entry, :func:`heroinfacts.citations.short_form`), a
+    terminal lists them in that short form, one line each; plain text, JSON and handouts always
+    give the full entries."""
 
     entries: list[tuple[int, list[tuple[str, bool]]]]
     title: str = "References"
+    brief: list[tuple[str, str, str]] | None = None
+
+
+def full_references(doc: Doc) -> Doc:
+    """``doc`` with every reference list in full on a terminal too (``--refs``)."""
+    for block in doc.blocks:
+        if isinstance(block, References):
+            block.brief = None
+    return doc
 
 
 class Rows(Struct, frozen=False):

@@ -6,6 +6,7 @@ Every string goes into a :class:`rich.text.Text` as literal text (``markup=False
 
 from __future__ import annotations
 
+import textwrap
 from typing import IO, TYPE_CHECKING, Any
 
 from .doc import (
@@ -131,6 +132,60 @@ def _callout(block: Callout, ascii_only: bool, width: int) -> RenderableType:
     )
 
 
+#: What a short reference list's heading says, after the title: how to see it in full.
+FULL_HINT = "(in full: --refs)"
+
+
+def _references(block: References, width: int) -> RenderableType:
+    """The numbered list: APA entries, or with ``block.brief`` the short form, each cut to
+    fit the lines its authors and year need (one line where they fit), the heading saying
+    how to see the full list."""
+    from rich.console import Group
+    from rich.text import Text
+
+    marks = [Text(f"[{n}]", style="cyan") for n, _ in block.entries]
+    head = Text(clean(block.title), style="bold underline")
+    if block.brief is None:
+        rows = []
+        for mark, (_, segs) in zip(marks, block.entries, strict=True):
+            t = Text()
+            for chunk, italic in segs:
+                t.append(clean(chunk), style="italic" if italic else "")
+            rows.append((mark, t))
+        return Group(head, _grid(rows))
+    room = max(width - max(m.cell_len for m in marks) - 1, 10)
+    rows = [
+        (mark, _brief(clean(lead), clean(title), clean(tail), room))
+        for mark, (lead, title, tail) in zip(marks, block.brief, strict=True)
+    ]
+    head.append_text(Text(" " + FULL_HINT, style="dim"))
+    return Group(head, _grid(rows))
+
+
+def _brief(lead: str, title: str, tail: str, room: int) -> Text:
+    """``lead title tail`` in at most the lines ``lead``, the title's first word and ``tail``
+    take at ``room`` columns, the title cut short at a word (with "…") if it must be."""
+    from rich.text import Text
+
+    def lines(text: str) -> int:
+        return len(textwrap.wrap(text, room, break_on_hyphens=False)) or 1
+
+    def joined(words: list[str], cut: bool) -> str:
+        shown = " ".join(words) + ("…]" if cut else "")
+        return " ".join(p for p in (lead, shown) if p) + tail
+
+    words = title.split()
+    most = lines(joined(words[:1], False))
+    kept = len(words)
+    while kept > 1 and lines(joined(words[:kept], kept < len(words))) > most:
+        kept -= 1
+    out = Text(" ".join(p for p in (lead, " ".join(words[:kept])) if p))
+    if kept < len(words):  # a bracketed description keeps its closing bracket
+        out.append("…]" if title.startswith("[") and title.endswith("]") else "…", style="dim")
+    out.append(tail)
+    return out
+
+
 def _block(block: Block, ascii_only: bool, width: int = 80) -> RenderableType:
     from rich.text import Text
 
@@ -164,24 +219,16 @@ def _block(block: Block, ascii_only: bool, width: int = 80) -> RenderableType:
     if isinstance(block, Callout):
         return _callout(block, ascii_only, width)
     if isinstance(block, References):
-        rows = []
-        for n, segs in block.entries:
-            t = Text()
-            for chunk, italic in segs:
-                t.append(clean(chunk), style="italic" if italic else "")
-            rows.append((Text(f"[{n}]", style="cyan"), t))
-        head = Text(clean(block.title), style="bold underline")
-        from rich.console import Group
-
-        return Group(head, _grid(rows))
+        return _references(block, width)
     if isinstance(block, Rows):
         return Text("\n".join("\t".join(clean(c) for c in r) for r in block.rows))
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 
 def render(doc: Doc, con: Any, ascii_only: bool = False) -> None:
-    """Print ``doc`` on a rich console, blocks separated by blank lines."""
+    """Print ``doc`` on a rich console, blocks separated by blank lines; a heading sits right
+    above what it heads (a screen of 24 rows has no line to spare)."""
     for i, block in enumerate(doc.blocks):
-        if i:
+        if i and not isinstance(doc.blocks[i - 1], Heading):
             con.print()
         con.print(_block(block, ascii_only, con.width))

@@ -32,11 +32,11 @@ from .doc import (
 QrMaker = Callable[[str, str], "str | None"]
 
 CSS = """
-@page { margin: 7mm 9mm; }
+@page { margin: 6mm 8mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body {
-  font: 11pt/1.13 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
+  font: 11pt/1.1 "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif;
   color: #111; background: #fff; margin: 0;
 }
 @media screen { body { max-width: 8in; margin: 0 auto; padding: 0.4in 0.45in; } }
@@ -76,6 +76,19 @@ ul.check li::before {
 .callout p { margin: 0 0 1pt; }
 .callout p.dim, .callout .dim { font-size: 8pt; }
 .callouts > .callout:only-child.help { border-width: 2.4pt; }
+/* A service card below the crisis box: how to reach it at full size, the rest smaller. */
+.callouts > .callout:not(:only-child) .text p + p { font-size: 9pt; }
+.callouts > .callout:not(:only-child) .url { font-size: 9pt; }  /* and under its QR code */
+/* Many local services: each one's name and how to reach it, one line each, two columns. */
+p.services { margin: 1pt 0 0; }
+p.services .dim { font-size: 8.5pt; }
+p.services + ul {
+  columns: 2; column-gap: 12pt; font-size: 8.5pt; line-height: 1.06; margin: 0 0 1pt;
+  list-style: none; padding-left: 0;
+}
+p.services + ul li {
+  break-inside: avoid; overflow-wrap: anywhere; padding-left: 8pt; text-indent: -8pt;
+}
 .qrs { display: flex; gap: 4pt; flex: 0 0 auto; }
 .qr { margin: 0; width: 21mm; text-align: center; font-size: 8pt; line-height: 1.1; }
 .qr svg { display: block; width: 16mm; height: 16mm; margin: 0 auto; }
@@ -86,8 +99,8 @@ figure.icons {
 figure.icons figcaption { font-style: italic; }
 table { border-collapse: collapse; margin: 0 0 4pt; }
 th, td { text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }
-.refs { font-size: 8pt; line-height: 1.12; }
-.refs h2 { font-size: 10pt; margin: 4pt 0 1pt; }
+.refs { font-size: 8pt; line-height: 1.08; }
+.refs h2 { font-size: 10pt; margin: 3pt 0 1pt; }
 .refs ol { columns: 3; column-gap: 10pt; padding-left: 0; list-style: none; margin: 0; }
 .refs li {
   break-inside: avoid; padding-left: 15pt; text-indent: -15pt; margin: 0 0 0.5pt;
@@ -95,7 +108,7 @@ th, td { text-align: left; vertical-align: top; padding: 1pt 8pt 1pt 0; }
 }
 .refs .n { display: inline-block; width: 15pt; text-indent: 0; }
 .small { font-size: 8pt; line-height: 1.1; margin: 0; }
-.fine { font-size: 8.5pt; line-height: 1.1; margin: 2pt 0 1pt; }
+.fine { font-size: 8.5pt; line-height: 1.1; margin: 2pt 0 0; }
 pre { font-size: 10pt; white-space: pre-wrap; }
 /* A phone (or a window) narrower than a printed column: the help cards one above the other,
    each QR code under its card's text. */
@@ -103,6 +116,7 @@ pre { font-size: 10pt; white-space: pre-wrap; }
   body { padding: 12px; }
   .callouts { grid-template-columns: minmax(0, 1fr); }
   .callout { flex-direction: column; }
+  p.services + ul { columns: 1; }
   .refs ol { columns: 1; }
 }
 """
