@@ -413,7 +413,7 @@ def test_all_text_is_escaped(tmp_path: Path) -> None:
     bare = re.findall(r"(?<!\\)<(?!https://[^\s<>\"'`\\]+>)", md)
     assert bare == [], md
     assert "\\# Not a heading \\<script\\>" in md
-    assert "\\*Not bold\\* \\[a link\\]\\(https://evil.example/x\\)" in md
+    assert "\\*Not bold\\* \\[a link\\]\\(https\\://evil.example/x\\)" in md
     assert "\\!\\[img\\]" in md and "\\- not a list item" in md
     assert "\\&" in md and "\\|" in md
     txt = txt_path.read_text(encoding="utf-8")
@@ -431,6 +431,80 @@ def test_markdown_escaping_units() -> None:
     assert markdown.spans([("javascript:alert(1)", "link")]) == "javascript:alert\\(1\\)"
     assert markdown.spans([("a`b", "cmd")]) == "`` a`b ``"
     assert markdown.spans([("x ", ""), ("bold", "bold"), (" · ", "dim")]) == "x **bold** · "
+
+
+#: A pack whose names, notes and descriptions hold what GFM would make links of: www.
+#: addresses, http(s)/ftp addresses, e-mail addresses (also after mailto: and xmpp:).
+GFM_PACK = (
+    PACK_HEAD
+    + """\
+references:
+  - id: gfm-ref
+    type: document
+    title: "Directory at www.ref-example.org, by ref@ref-example.org"
+    URL: https://ref-example.org/directory
+topics:
+  - id: gfm-topic
+    title: Help at www.title-example.org
+    summary: "Mail summary@summary-example.org or see http://summary-example.org/x."
+    concerns: [overdose]
+    facts:
+      - id: gfm-fact
+        text: >-
+          See (www.paren-example.org), *www.star-example.org*, WWW.CAPS-EXAMPLE.ORG,
+          HTTPS://CAPS-EXAMPLE.ORG/A, ftp://ftp-example.org, mailto:to@mailto-example.org,
+          xmpp:chat@xmpp-example.org and first.last+tag@plus-example.co.uk.
+        cites: [gfm-ref]
+resources:
+  - id: gfm-line
+    name: Line at www.name-example.org
+    region: Testville
+    offers: "Write to offers@offers-example.org, or see https://offers-example.org/page."
+    hours: Hours at www.hours-example.org
+    contacts:
+      - {kind: web, value: "https://intended-example.org/help"}
+      - {kind: email, value: desk@desk-example.org}
+    concerns: [overdose]
+    verified: 2026-11-01
+    cites: [gfm-ref]
+"""
+)
+
+
+def test_markdown_handout_makes_no_link_of_data_in_gfm(tmp_path: Path) -> None:
+    """Rendered by a real GitHub-flavoured Markdown implementation (cmark-gfm, through
+    cmarkgfm), a .md handout links only the resources' web addresses, which it means to link;
+    addresses in names, notes, descriptions and references stay text, and read as written."""
+    import cmarkgfm
+
+    pack = tmp_path / "gfm.yaml"
+    pack.write_text(GFM_PACK, encoding="utf-8")
+    cli("validate", str(pack), code=0)
+    md_path = tmp_path / "g.md"
+    cli("handout", "gfm-topic", "-o", str(md_path), "--pack", str(pack), code=0)
+    meant = cli(
+        "handout", "gfm-topic", "-o", str(tmp_path / "g.html"), "--pack", str(pack), "--json",
+        code=0,
+    ).json()["qr_codes"]  # fmt: skip
+    assert "https://intended-example.org/help" in meant
+    page = cmarkgfm.github_flavored_markdown_to_html(md_path.read_text(encoding="utf-8"))
+    links = re.findall(r'<a href="([^"]*)"', page)
+    assert sorted(set(links)) == sorted(meant), links
+    text = words(html_lib.unescape(re.sub(r"<[^>]+>", "", page)))
+    for shown in (
+        "Help at www.title-example.org",
+        "Mail summary@summary-example.org or see http://summary-example.org/x.",
+        "(www.paren-example.org), *www.star-example.org*, WWW.CAPS-EXAMPLE.ORG",
+        "HTTPS://CAPS-EXAMPLE.ORG/A, ftp://ftp-example.org, mailto:to@mailto-example.org",
+        "xmpp:chat@xmpp-example.org and first.last+tag@plus-example.co.uk.",
+        "Line at www.name-example.org",
+        "Write to offers@offers-example.org, or see https://offers-example.org/page.",
+        "Hours at www.hours-example.org",
+        "desk@desk-example.org",
+        "Directory at www.ref-example.org, by ref@ref-example.org",
+        "https://ref-example.org/directory",
+    ):
+        assert shown in text, shown
 
 
 def test_html_renderer_escapes_every_block() -> None:
