@@ -197,3 +197,14 @@ def test_help_now_prints_its_lines_whatever_the_packs(
     assert {"988", "911"} <= contacts, doc.describe()
     hf.check(other, codes=3)
     assert other.out == "" and bad in other.err, other.describe()
+
+
+def test_verify_is_not_stopped_by_a_missing_pack_out_of_sight(hf: Runner, tmp_path: Path) -> None:
+    """`verify` checks the shipped data (and the cache the lookups would use: the shipped data's
+    alone when a pack named by HEROINFACTS_PACKS cannot be loaded); it does not call the missing
+    pack "the shipped data"."""
+    env = {"HEROINFACTS_PACKS": str(tmp_path / "gone.yaml")}
+    for res in hf.many([Spec(["verify"], env=env), Spec(["verify", "--json"], env=env)]):
+        hf.check(res, codes=0)
+        assert "cannot read the shipped data" not in res.err, res.describe()
+    assert res.json()["ok"] is True and res.json()["cache"]["ok"] is True, res.describe()
