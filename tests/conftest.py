@@ -23,7 +23,7 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, session_cache: Path) -> None:
     monkeypatch.setenv("HEROINFACTS_CACHE_DIR", str(session_cache))
-    monkeypatch.setenv("HEROINFACTS_CONFIG", str(session_cache / "no-such-config.toml"))
+    monkeypatch.setenv("HEROINFACTS_CONFIG", "")  # set but empty: no config
     for name in (
         "HEROINFACTS_PACKS",
         "HEROINFACTS_DEBUG",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from cli_support import Run
 from cli_support import invoke as cli
-from pack_support import SERVICE_NAMES, services_pack
+from pack_support import PACK_HEAD, SERVICE_NAMES, services_pack
 
 import heroinfacts
 from heroinfacts import handout
@@ -197,6 +197,118 @@ def test_qr_svg_is_drawn_offline_and_labelled() -> None:
     assert "<path" in qr and "http://www.w3.org" not in qr
 
 
+#: Web addresses for local lines, as YAML double-quoted text: each printable-ASCII one gets a QR
+#: code, and the others (a zero-width space, a right-to-left override, a soft hyphen, an accent,
+#: 3,000 characters) none, since their caption could not be what the code holds.
+QR_ADDRESSES = {
+    "https://example.org/a?b=1&c=<2>&d='3'": True,
+    "HTTPS://EXAMPLE.ORG/SHOUT": True,
+    "https://example.org/%E2%80%8B/~x(y)*z": True,
+    "https://example.org/a\\u200bb": False,
+    "https://example.org/\\u202etxt.exe": False,
+    "https://example.org/soft\\u00adhyphen": False,
+    "https://example.org/caf\\u00e9": False,
+    "https://example.org/" + "x" * 3000: False,
+}
+
+
+def qr_pack(tmp_path: Path) -> Path:
+    """A pack with one overdose line per address in :data:`QR_ADDRESSES`."""
+    lines = []
+    for i, address in enumerate(QR_ADDRESSES):
+        lines.append(
+            f"""  - id: qr-line-{i}
+    name: QR line {i}
+    region: Testville
+    offers: Help in Testville.
+    contacts:
+      - kind: web
+        value: "{address}"
+    concerns: [overdose]
+    verified: 2026-11-01
+    cites: [qr-dir]
+"""
+        )
+    pack = tmp_path / "qr.yaml"
+    pack.write_text(
+        PACK_HEAD + 'references:\n  - id: qr-dir\n    type: document\n    title: "[Dir]"\n'
+        "resources:\n" + "".join(lines),
+        encoding="utf-8",
+    )
+    return pack
+
+
+def qr_modules(svg_text: str) -> tuple[int, set[tuple[int, int]]]:
+    """The dark modules of a QR code that segno drew as SVG (rows of horizontal strokes)."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg_text).group(1))  # type: ignore[union-attr]
+    path = re.search(r'<path stroke="#000" d="([^"]+)"', svg_text).group(1)  # type: ignore[union-attr]
+    dark: set[tuple[int, int]] = set()
+    x = y = 0.0
+    for cmd, a, b in re.findall(r"([Mmh])(-?\d+(?:\.\d+)?)(?:[ ,](-?\d+(?:\.\d+)?))?", path):
+        if cmd == "M":
+            x, y = float(a), float(b)
+        elif cmd == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            dark.update((int(x) + i, int(y)) for i in range(int(float(a))))
+            x += float(a)
+    return size, dark
+
+
+def decode_qr(svg_text: str, work: Path) -> str:
+    """What a phone would read from the code: the SVG's modules as an image, read by zbarimg."""
+    size, dark = qr_modules(svg_text)
+    scale = 6
+    rows = b"".join(
+        bytes(0 if (c, r) in dark else 255 for c in range(size) for _ in range(scale)) * scale
+        for r in range(size)
+    )
+    image = work / "qr.pgm"
+    image.write_bytes(f"P5 {size * scale} {size * scale} 255\n".encode() + rows)
+    run = subprocess.run(
+        [tool("zbarimg", "zbar-tools"), "-q", "--raw", str(image)], capture_output=True, check=True
+    )
+    return run.stdout.decode("utf-8").removesuffix("\n")
+
+
+def test_every_qr_caption_is_the_text_its_code_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each QR code's caption is exactly what the code encodes (decoded by zbarimg), and an
+    address that would print otherwise than it reads gets no code. Only HTML draws codes; in
+    every format the addresses with codes are printed as they are, and `--json` lists them."""
+    # Eight services would be listed in short (no web addresses) to keep the pages: here they
+    # are shown in full, as on a handout with room for them, so that every address is drawn.
+    monkeypatch.setattr(handout, "PAGE_WEIGHTS", (10**6, 10**6))
+    pack = qr_pack(tmp_path)
+    want = [
+        "https://example.org/outreach",  # the shipped crisis lines' addresses come first
+        "https://988lifeline.org",
+        *(a.encode().decode("unicode_escape") for a, drawn in QR_ADDRESSES.items() if drawn),
+    ]
+    out = tmp_path / "qr.html"
+    run = cli("handout", "overdose", "depression", "-o", str(out), "--pack", str(pack), code=0)
+    page = out.read_text(encoding="utf-8")
+    figures_ = re.findall(
+        r'<figure class="qr">(<svg .*?</svg>)<figcaption>(.*?)</figcaption>', page
+    )
+    captions = [html_lib.unescape(c) for _, c in figures_]
+    assert [c for c in captions if "example.org/" in c.lower() and "outreach" not in c] == want[2:]
+    for svg_text, caption in figures_:
+        assert decode_qr(svg_text, tmp_path) == html_lib.unescape(caption)
+    assert f"{len(figures_)} QR codes" in run.stdout
+    doc = cli("handout", "overdose", "depression", "-o", str(tmp_path / "j.html"), "--json",
+              "--pack", str(pack), code=0).json()  # fmt: skip
+    assert doc["qr_codes"] == captions
+    for suffix in (".md", ".txt"):
+        other = tmp_path / f"qr{suffix}"
+        cli("handout", "overdose", "depression", "-o", str(other), "--pack", str(pack), code=0)
+        text = other.read_text(encoding="utf-8")
+        for caption in captions:
+            shown = f"<{caption}>" if suffix == ".md" and "<" not in caption else caption
+            assert shown in text or markdown.esc(caption) in text, (suffix, caption)
+
+
 def test_html_icon_array_beside_its_sentence(tmp_path: Path) -> None:
     out, _ = make(tmp_path, "i.html", "heroin-and-depression", pack=False)
     page = out.read_text(encoding="utf-8")
@@ -308,7 +420,7 @@ def test_all_text_is_escaped(tmp_path: Path) -> None:
     bare = re.findall(r"(?<!\\)<(?!https://[^\s<>\"'`\\]+>)", md)
     assert bare == [], md
     assert "\\# Not a heading \\<script\\>" in md
-    assert "\\*Not bold\\* \\[a link\\]\\(https://evil.example/x\\)" in md
+    assert "\\*Not bold\\* \\[a link\\]\\(https\\://evil.example/x\\)" in md
     assert "\\!\\[img\\]" in md and "\\- not a list item" in md
     assert "\\&" in md and "\\|" in md
     txt = txt_path.read_text(encoding="utf-8")
@@ -326,6 +438,80 @@ def test_markdown_escaping_units() -> None:
     assert markdown.spans([("javascript:alert(1)", "link")]) == "javascript:alert\\(1\\)"
     assert markdown.spans([("a`b", "cmd")]) == "`` a`b ``"
     assert markdown.spans([("x ", ""), ("bold", "bold"), (" · ", "dim")]) == "x **bold** · "
+
+
+#: A pack whose names, notes and descriptions hold what GFM would make links of: www.
+#: addresses, http(s)/ftp addresses, e-mail addresses (also after mailto: and xmpp:).
+GFM_PACK = (
+    PACK_HEAD
+    + """\
+references:
+  - id: gfm-ref
+    type: document
+    title: "Directory at www.ref-example.org, by ref@ref-example.org"
+    URL: https://ref-example.org/directory
+topics:
+  - id: gfm-topic
+    title: Help at www.title-example.org
+    summary: "Mail summary@summary-example.org or see http://summary-example.org/x."
+    concerns: [overdose]
+    facts:
+      - id: gfm-fact
+        text: >-
+          See (www.paren-example.org), *www.star-example.org*, WWW.CAPS-EXAMPLE.ORG,
+          HTTPS://CAPS-EXAMPLE.ORG/A, ftp://ftp-example.org, mailto:to@mailto-example.org,
+          xmpp:chat@xmpp-example.org and first.last+tag@plus-example.co.uk.
+        cites: [gfm-ref]
+resources:
+  - id: gfm-line
+    name: Line at www.name-example.org
+    region: Testville
+    offers: "Write to offers@offers-example.org, or see https://offers-example.org/page."
+    hours: Hours at www.hours-example.org
+    contacts:
+      - {kind: web, value: "https://intended-example.org/help"}
+      - {kind: email, value: desk@desk-example.org}
+    concerns: [overdose]
+    verified: 2026-11-01
+    cites: [gfm-ref]
+"""
+)
+
+
+def test_markdown_handout_makes_no_link_of_data_in_gfm(tmp_path: Path) -> None:
+    """Rendered by a real GitHub-flavoured Markdown implementation (cmark-gfm, through
+    cmarkgfm), a .md handout links only the resources' web addresses, which it means to link;
+    addresses in names, notes, descriptions and references stay text, and read as written."""
+    import cmarkgfm
+
+    pack = tmp_path / "gfm.yaml"
+    pack.write_text(GFM_PACK, encoding="utf-8")
+    cli("validate", str(pack), code=0)
+    md_path = tmp_path / "g.md"
+    cli("handout", "gfm-topic", "-o", str(md_path), "--pack", str(pack), code=0)
+    meant = cli(
+        "handout", "gfm-topic", "-o", str(tmp_path / "g.html"), "--pack", str(pack), "--json",
+        code=0,
+    ).json()["qr_codes"]  # fmt: skip
+    assert "https://intended-example.org/help" in meant
+    page = cmarkgfm.github_flavored_markdown_to_html(md_path.read_text(encoding="utf-8"))
+    links = re.findall(r'<a href="([^"]*)"', page)
+    assert sorted(set(links)) == sorted(meant), links
+    text = words(html_lib.unescape(re.sub(r"<[^>]+>", "", page)))
+    for shown in (
+        "Help at www.title-example.org",
+        "Mail summary@summary-example.org or see http://summary-example.org/x.",
+        "(www.paren-example.org), *www.star-example.org*, WWW.CAPS-EXAMPLE.ORG",
+        "HTTPS://CAPS-EXAMPLE.ORG/A, ftp://ftp-example.org, mailto:to@mailto-example.org",
+        "xmpp:chat@xmpp-example.org and first.last+tag@plus-example.co.uk.",
+        "Line at www.name-example.org",
+        "Write to offers@offers-example.org, or see https://offers-example.org/page.",
+        "Hours at www.hours-example.org",
+        "desk@desk-example.org",
+        "Directory at www.ref-example.org, by ref@ref-example.org",
+        "https://ref-example.org/directory",
+    ):
+        assert shown in text, shown
 
 
 def test_html_renderer_escapes_every_block() -> None:

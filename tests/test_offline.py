@@ -89,7 +89,7 @@ def _env(blocker: Path, tmp: Path, log: Path, **extra: str) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join([str(blocker), package_root]),
         NETBLOCK_LOG=str(log),
         HEROINFACTS_CACHE_DIR=str(tmp / "cache"),
-        HEROINFACTS_CONFIG=str(tmp / "no-config.toml"),
+        HEROINFACTS_CONFIG="",  # no config
         HOME=str(tmp),
         **extra,
     )

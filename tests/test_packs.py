@@ -267,9 +267,10 @@ def test_clash_without_override_names_both_files_and_lines(tmp_path: Path) -> No
     assert line.startswith(f"{pack}:15: ")
     assert f"data/facts.yaml:{_shipped_line('- id: poison-help')}" in line
     assert "override: true" in line
-    # Using the pack fails the same way (exit 3, on stderr), and the shipped data still works.
+    # Using the pack fails the same way (exit 3, on stderr), but help-now still prints the help
+    # lines of the shipped data; and the shipped data alone still works.
     run = cli("help-now", "--pack", str(pack), code=3)
-    assert "already defined" in run.stderr and run.stdout == ""
+    assert "already defined" in run.stderr and "911" in run.stdout and "988" in run.stdout
     assert "fix it or leave that pack out" in run.stderr
     cli("help-now", code=0)
 
@@ -334,22 +335,15 @@ BROKEN = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("how", ["flag", "environment", "config"])
-def test_broken_pack_is_exit_3_with_a_clear_message(tmp_path: Path, how: str) -> None:
+def test_broken_pack_is_exit_3_with_a_clear_message(tmp_path: Path) -> None:
+    """A broken pack given with --pack: exit 3 and its problems; help-now still prints the help
+    lines (from the shipped data)."""
     pack = tmp_path / "broken.yaml"
     pack.write_text(BROKEN, encoding="utf-8")
-    config = tmp_path / "config.toml"
-    config.write_text(f"packs = [{json.dumps(str(pack))}]\n", encoding="utf-8")
-    flags = ["--pack", str(pack)] if how == "flag" else []
-    env = {
-        "flag": {},
-        "environment": {"HEROINFACTS_PACKS": str(pack)},
-        "config": {"HEROINFACTS_CONFIG": str(config)},
-    }[how]
     for args in (["show", "heroin"], ["help-now"], ["about"], ["handout", "heroin"]):
         extra = ["-o", str(tmp_path / "h.html")] if args[0] == "handout" else []
-        run = cli(*args, *extra, *flags, env=env, code=3)
-        assert run.stdout == ""
+        run = cli(*args, *extra, "--pack", str(pack), code=3)
+        assert ("911" in run.stdout) if args[0] == "help-now" else run.stdout == ""
         first = run.stderr.splitlines()[0]
         assert first.startswith(f"{pack}:"), run.stderr
         assert "YAML error" in first
@@ -358,6 +352,31 @@ def test_broken_pack_is_exit_3_with_a_clear_message(tmp_path: Path, how: str) ->
     # The shipped data never breaks because of a pack.
     cli("show", "heroin", code=0)
     cli("validate", code=0)
+
+
+@pytest.mark.parametrize("how", ["environment", "config"])
+def test_broken_pack_out_of_sight_is_a_notice(tmp_path: Path, how: str) -> None:
+    """A broken pack named by HEROINFACTS_PACKS or the config file, which the person asking may
+    not see: a notice with its problems, and every command answers from the shipped data;
+    validate fails (exit 3)."""
+    pack = tmp_path / "broken.yaml"
+    pack.write_text(BROKEN, encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f"packs = [{json.dumps(str(pack))}]\n", encoding="utf-8")
+    env = {
+        "environment": {"HEROINFACTS_PACKS": str(pack)},
+        "config": {"HEROINFACTS_CONFIG": str(config)},
+    }[how]
+    said = ""
+    for args in (["show", "heroin"], ["help-now"], ["about"], ["handout", "heroin"]):
+        extra = ["-o", str(tmp_path / "h.html")] if args[0] == "handout" else []
+        run = cli(*args, *extra, env=env, code=0)
+        said += run.stderr  # the notice is said once per process (the runner runs in this one)
+        if args[0] == "help-now":
+            assert "911" in run.stdout and "988" in run.stdout
+    assert "cannot all be loaded" in said and f"{pack}:" in said and "YAML error" in said
+    assert (tmp_path / "h.html").exists()
+    assert f"{pack}:" in cli("validate", env=env, code=3).stdout
 
 
 def test_missing_pack_file_is_exit_3(tmp_path: Path) -> None:

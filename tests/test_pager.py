@@ -24,7 +24,7 @@ def on_terminal(tmp_path: Path, *args: str, **env: str) -> tuple[str, str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("HEROINFACTS_", "PAGER"))}
     full.update(
         HEROINFACTS_CACHE_DIR=str(tmp_path / "cache"),
-        HEROINFACTS_CONFIG=str(tmp_path / "none.toml"),
+        HEROINFACTS_CONFIG="",  # no config
         HEROINFACTS_PAGER=f"sh -c 'cat > {got}'",
         TERM="xterm",
     )

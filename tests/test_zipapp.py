@@ -64,7 +64,7 @@ class PyzRunner:
         env = {
             "HOME": str(self.work),
             "HEROINFACTS_CACHE_DIR": str(self.work / "cache"),
-            "HEROINFACTS_CONFIG": str(self.work / "no-config.toml"),
+            "HEROINFACTS_CONFIG": "",  # no config
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
         }

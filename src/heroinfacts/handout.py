@@ -48,7 +48,11 @@ TEXT_WIDTH = 80
 #: More topics than this may not fit on two printed pages.
 MANY_TOPICS = 3
 HELP_HEADING = "Where to get help"
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+#: A web address that gets a QR code: printable ASCII only, so the caption printed under the
+#: code is exactly the text it encodes (an invisible, control or look-alike character would be
+#: escaped or unseen in print but opened by the code), and short enough for a code that a
+#: phone can read (2,000 characters; segno's limit is 2,331). Others are printed as text.
+_URL = re.compile(r"^https?://[!-~]{1,1992}$", re.IGNORECASE)
 
 
 @dataclass

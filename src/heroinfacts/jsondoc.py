@@ -47,7 +47,7 @@ def _run(args: list[str], work: Path) -> Any:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEROINFACTS_", "FORCE_COLOR"))}
     env.update(
         HEROINFACTS_CACHE_DIR=str(work / "cache"),
-        HEROINFACTS_CONFIG=str(work / "config.toml"),
+        XDG_CONFIG_HOME=str(work / "config"),  # no config.toml there: no config
         NO_COLOR="1",
     )
     proc = subprocess.run(
@@ -112,7 +112,7 @@ def render(text: str) -> str:
         about = _run(["about"], work)
         paths = {
             str(about["data_path"]): TYPICAL["data"],
-            str(work / "config.toml"): TYPICAL["config"],
+            str(work / "config" / "heroinfacts" / "config.toml"): TYPICAL["config"],
             str(work / "cache"): TYPICAL["cache"],
         }
 

@@ -2,7 +2,8 @@
 
 Packs come from ``--pack`` options, else ``HEROINFACTS_PACKS`` (a path list, ``os.pathsep``
 separated; set but empty means none), else ``packs = [...]`` in ``config.toml`` in the user config
-directory. The first of those that is given wins: flag > environment > config.
+directory (``HEROINFACTS_CONFIG`` names another file; set but empty means no config). The first
+of those that is given wins: flag > environment > config.
 
 Everything here runs at every start, so it keeps to ``os`` (no pathlib, platformdirs, hashlib or
 importlib.resources on the common path: together ~10 ms; see docs/performance.md).
@@ -21,7 +22,6 @@ from .records import Struct
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
-    from pathlib import Path
 
 PACKS_ENV = "HEROINFACTS_PACKS"
 CONFIG_ENV = "HEROINFACTS_CONFIG"
@@ -136,13 +136,18 @@ def pack_file(path: str | os.PathLike[str]) -> DataFile:
     return DataFile(str(path), False, os.path.abspath(p))
 
 
-def config_path() -> Path:
-    from pathlib import Path
+#: What ``about`` shows for the config file when HEROINFACTS_CONFIG is set but empty.
+NO_CONFIG = "none (HEROINFACTS_CONFIG is empty)"
 
+
+def config_file() -> str | None:
+    """The config file's path as given (HEROINFACTS_CONFIG, else ``config.toml`` in the user
+    config directory); None when HEROINFACTS_CONFIG is set to the empty string, which is how a
+    script says "no config". Without pathlib (~3 ms)."""
     env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env)
-    return Path(user_dir("config")) / "config.toml"
+    if env is None:
+        return path_str(os.path.join(user_dir("config"), "config.toml"))
+    return path_str(env) if env.strip() else None
 
 
 def path_str(path: str) -> str:
@@ -161,9 +166,11 @@ def path_str(path: str) -> str:
 def configured_packs(flags: Sequence[str] = (), *, strict: bool = False) -> tuple[list[str], str]:
     """Pack paths in force and where they came from (``flag``, ``environment``, ``config``).
 
-    A config file that cannot be used (not TOML, an unknown key, a FIFO, a directory, too big)
-    is a notice on stderr and no packs, so that no config can hide the help lines of a lookup;
-    with ``strict`` (``validate``, which is asked to check it) it raises :class:`UsageError`.
+    A config file that cannot be used (not TOML, an unknown key, a FIFO, a directory, too big,
+    or named by HEROINFACTS_CONFIG and missing) is a notice on stderr and no packs, so that no
+    config can hide the help lines of a lookup; with ``strict`` (``validate``, which is asked to
+    check it) it raises :class:`UsageError`. Packs that cannot be loaded: see
+    :func:`heroinfacts.cli.lookup.load_kb`.
     """
     if flags:
         return list(flags), "flag"
@@ -180,15 +187,22 @@ def configured_packs(flags: Sequence[str] = (), *, strict: bool = False) -> tupl
 
 
 def _config_packs() -> tuple[list[str], str]:
-    """The packs the config file names; :class:`UsageError` when it cannot be used."""
-    env_cfg = os.environ.get(CONFIG_ENV)
-    where = env_cfg if env_cfg else os.path.join(user_dir("config"), "config.toml")
-    raw = _read_config(path_str(where))  # the file config_path() names
+    """The packs the config file names; :class:`UsageError` when it cannot be used, and when
+    HEROINFACTS_CONFIG names a file that does not exist (set it empty for no config)."""
+    where = config_file()
+    if where is None:
+        return [], "none"
+    raw = _read_config(where)
     if raw is None:
+        if os.environ.get(CONFIG_ENV):
+            raise UsageError(
+                f"{where}: the config file named by {CONFIG_ENV} does not exist "
+                f"(set {CONFIG_ENV} to the empty string for no config)"
+            )
         return [], "none"
     from pathlib import Path
 
-    cfg = config_path()
+    cfg = Path(where)
     try:
         import tomllib  # type: ignore[import-not-found,unused-ignore]
     except ModuleNotFoundError:  # Python 3.10
@@ -237,8 +251,7 @@ def _config_notice(text: str) -> None:
 
 
 def _read_config(path: str) -> bytes | None:
-    """The config file's bytes; None when there is none (a missing file, also one named by
-    HEROINFACTS_CONFIG: scripts use that to mean "no config"). Like a pack, it must be a
+    """The config file's bytes; None when there is no such file. Like a pack, it must be a
     regular file of a sensible size: a FIFO, a device (/dev/zero), a directory or a huge file
     is refused without being read."""
     import stat
@@ -279,6 +292,25 @@ def _read_config(path: str) -> bytes | None:
         raise UsageError(f"{path}: cannot read the config file: {err.strerror}") from None
     finally:
         os.close(fd)
+
+
+def packs_notice(origin: str, err: DataError) -> None:
+    """Say on stderr (even with --quiet) that the packs from ``origin`` (``environment`` or
+    ``config``) are not loaded because of ``err``, and that answers come from the shipped data."""
+    where = PACKS_ENV if origin == "environment" else (config_file() or "the config file")
+    lines = [str(p) for p in err.problems[:5]]
+    if len(err.problems) > 5:
+        lines.append(f"... and {len(err.problems) - 5} more")
+    _config_notice(
+        "\n".join(
+            [
+                f"heroinfacts: note: the packs named by {where} cannot all be loaded, so none of "
+                "them is; every answer comes from the shipped data:",
+                *lines,
+                "heroinfacts: fix or remove that pack (check with: heroinfacts validate).",
+            ]
+        )
+    )
 
 
 def data_files(flags: Sequence[str] = ()) -> list[DataFile]:

@@ -19,7 +19,7 @@ from heroinfacts.cli.words import rewrite
 def hf(*args: str, columns: int = 80, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEROINFACTS_", "FORCE"))}
     env.update(COLUMNS=str(columns), HEROINFACTS_CACHE_DIR=str(cache))
-    env["HEROINFACTS_CONFIG"] = str(cache / "none.toml")
+    env["HEROINFACTS_CONFIG"] = ""  # no config
     return subprocess.run(
         [sys.executable, "-m", "heroinfacts", *args],
         capture_output=True, text=True, env=env, timeout=120, check=False,

@@ -46,11 +46,11 @@ CASES: list[tuple[list[str], int]] = [
 #: Machine formats: the same at any width and in any mode.
 RAW = [["refs", "--for", "heroin", "--format", f] for f in ("bibtex", "ris", "csl-json")]
 
-#: The about page's paths depend on the machine; these make them fixed (neither can be created
-#: or read, so the cache is built in memory and no config is read).
+#: The about page's paths depend on the machine; these make them fixed (the cache directory
+#: cannot be created, so the cache is built in memory; an empty HEROINFACTS_CONFIG is no config).
 FIXED_PATHS = {
     "HEROINFACTS_CACHE_DIR": "/dev/null/heroinfacts-cache",
-    "HEROINFACTS_CONFIG": "/dev/null/heroinfacts/config.toml",
+    "HEROINFACTS_CONFIG": "",
 }
 
 Human = Callable[..., Run]

@@ -80,7 +80,7 @@ def base_env(home: Path, cache: Path) -> dict[str, str]:
     env.update(
         HOME=str(home),
         HEROINFACTS_CACHE_DIR=str(cache),
-        HEROINFACTS_CONFIG=str(home / "no-such-config.toml"),
+        HEROINFACTS_CONFIG="",  # set but empty: no config
         HEROINFACTS_PAGER="",  # on a pseudo-terminal a pager would wait for a key
         LANG="C.UTF-8",
         TERM="xterm-256color",

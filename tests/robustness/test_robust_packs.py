@@ -155,7 +155,10 @@ def test_broken_pack(hf: Runner, packs: dict[str, Path], case: str) -> None:
             ][CASES.index(case) % 3]
         )
     for spec, res in zip(specs, hf.many(specs, parallel=2 if big else 4), strict=True):
-        hf.check(res, codes=3, color="FORCE_COLOR" in spec.env)
+        # a pack from HEROINFACTS_PACKS that cannot be loaded is a notice with its problems,
+        # and the answer comes from the shipped data (no pack can hide a help line)
+        code = 0 if "HEROINFACTS_PACKS" in spec.env else 3
+        hf.check(res, codes=code, color="FORCE_COLOR" in spec.env)
         assert res.seconds < 30, res.describe()
         if "--json" in spec.args and spec.args[0] == "validate":
             doc = res.json()
@@ -208,10 +211,10 @@ def test_broken_config(hf: Runner, tmp_path: Path, case: str) -> None:
     specs = [Spec(a, env=env) for a in argvs]
     specs.append(Spec(["show", "heroin"], env={**env, "FORCE_COLOR": "1"}))
     for spec, res in zip(specs, hf.many(specs), strict=True):
-        # a config that cannot be used is a notice for a lookup (it answers from the shipped
-        # data, help lines and all) and an error only for validate; a pack it names that is
-        # missing is still a data error
-        want = code if code == 3 or spec.args[0] == "validate" else 0
+        # a config that cannot be used, or a pack it names that is missing, is a notice for a
+        # lookup (it answers from the shipped data, help lines and all) and an error only for
+        # validate
+        want = code if spec.args[0] == "validate" else 0
         hf.check(res, codes=want, color="FORCE_COLOR" in spec.env)
         assert res.stderr.strip(), res.describe()
     version = hf.check(hf.run("--version", env=env), codes=0)

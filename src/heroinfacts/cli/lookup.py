@@ -36,13 +36,27 @@ def mode_of(p: Params) -> output.Mode:
     )
 
 
-def load_kb(packs: Sequence[str] | None) -> KnowledgeBase:
+def load_kb(packs: Sequence[str] | None, *, shipped_only: bool = False) -> KnowledgeBase:
     """The shipped data and the packs in force (a progress bar on a terminal if it is slow);
-    says on stderr which shipped entries the packs replace."""
-    from ..cache import open_kb
-    from ..sources import data_files
+    says on stderr which shipped entries the packs replace.
 
-    kb = open_kb(data_files(packs or ()), progress=_progress())
+    Packs named on the command line must load (:class:`DataError` otherwise). Packs named by
+    HEROINFACTS_PACKS or the config file, which the person asking may not see, can never hide
+    the help lines: if any of them cannot be loaded (missing, unreadable, invalid), none of them
+    is, a notice says why and every answer comes from the shipped data (``validate`` fails).
+    All or none, because packs may build on each other (one may replace or refer to another's
+    entries), and a part of them could answer what neither all nor none would."""
+    from ..cache import open_kb
+    from ..sources import configured_packs, pack_file, packs_notice, shipped
+
+    paths, origin = ([], "none") if shipped_only else configured_packs(packs or ())
+    try:
+        kb = open_kb([shipped(), *(pack_file(p) for p in paths)], progress=_progress())
+    except DataError as err:
+        if origin not in ("environment", "config"):
+            raise
+        packs_notice(origin, err)
+        kb = open_kb([shipped()], progress=_progress())  # a broken shipped file still raises
     output.override_notice(kb.overrides)  # every run, even with --quiet
     return kb
 
@@ -66,13 +80,22 @@ def name(words: Sequence[str] | str | None, what: str) -> str | None:
     return text
 
 
-def answer(p: Params, make: Callable[[], Maker]) -> int:
+def answer(p: Params, make: Callable[[], Maker], *, help_lines: bool = False) -> int:
     """Check the parameters (``make``), load the data, build the view and print it; the exit
-    code. Every error becomes its message and exit code."""
+    code. Every error becomes its message and exit code. With ``help_lines`` (help-now) the
+    answer is printed whatever the packs say: packs that cannot be loaded are reported (exit 3)
+    and the help lines come from the shipped data."""
     mode = mode_of(p)
+    failed: int | None = None
     try:
         maker = make()
-        kb = load_kb(p.get("pack"))
+        try:
+            kb = load_kb(p.get("pack"))
+        except DataError as err:
+            if not help_lines:
+                raise
+            failed = data_error(err)  # on stderr only: stdout gets the help lines
+            kb = load_kb(None, shipped_only=True)
         view = maker(kb, mode)
     except NotFound as err:
         return not_found(err, mode.json)
@@ -88,7 +111,7 @@ def answer(p: Params, make: Callable[[], Maker]) -> int:
 
         full_references(view.doc)
     output.show_view(view, mode)
-    return view.code
+    return view.code if failed is None else failed
 
 
 # --- the commands -----------------------------------------------------------------------------
@@ -172,7 +195,7 @@ def mix(p: Params) -> int:
 def help_now(p: Params) -> int:
     from .. import views
 
-    return answer(p, lambda: lambda kb, mode: views.help_now(kb))
+    return answer(p, lambda: lambda kb, mode: views.help_now(kb), help_lines=True)
 
 
 def about(p: Params) -> int:
@@ -180,14 +203,14 @@ def about(p: Params) -> int:
 
     def build(kb: KnowledgeBase, mode: output.Mode) -> View:
         from ..cache import PREBUILT_NAME, cache_dir
-        from ..sources import config_path, configured_packs, data_location
+        from ..sources import NO_CONFIG, config_file, configured_packs, data_location
 
         cache = kb.cache_path or f"{cache_dir()} (not writable: built in memory)"
         if kb.cache_path and os.path.basename(kb.cache_path) == PREBUILT_NAME:
             cache += " (compiled with the package)"
         info = {
             "packs_from": configured_packs(p.get("pack") or ())[1],
-            "config": str(config_path()),
+            "config": config_file() or NO_CONFIG,
             "cache": cache,
             "data_path": data_location(),
         }

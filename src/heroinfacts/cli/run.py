@@ -25,18 +25,16 @@ def data_paths(params: Params) -> list[str] | None:
     ``verify``), the packs in force and, when the packs come from it, the config file. None
     when they cannot all be named."""
     from ..errors import HeroinfactsError
-    from ..sources import CONFIG_ENV, configured_packs, path_str, shipped, user_dir
+    from ..sources import config_file, configured_packs, shipped
 
     try:
         data = shipped().path
         packs, origin = configured_packs(params.get("pack") or ())
-        # the file sources.config_path() names, without pathlib (~3 ms)
-        config = path_str(
-            os.environ.get(CONFIG_ENV) or os.path.join(user_dir("config"), "config.toml")
-        )
+        config = config_file()
     except (HeroinfactsError, OSError):
         return None
     if data is None:  # inside a zipapp: its identity is a hash, not stat data
         return None
     packs = [os.path.expanduser(p) for p in packs]
-    return [data, data + ".sha256", *packs, *([config] if origin in ("config", "none") else [])]
+    watched = [config] if config is not None and origin in ("config", "none") else []
+    return [data, data + ".sha256", *packs, *watched]

@@ -2,8 +2,11 @@
 
 Used for ``.md`` handouts. All text is escaped: every character Markdown could read as markup
 (``* _ [ ] < > # | ` ~ \\ & !`` and a leading ``- + = 1.``) gets a backslash, so data prints as
-written and cannot add links, images or raw HTML. Web addresses styled ``link`` become autolinks
-(``<https://...>``) when they are plain http(s) addresses, and escaped text otherwise.
+written and cannot add links, images or raw HTML. Nor can GitHub-flavoured Markdown's extended
+autolinks make data a link: the dot after ``www`` and the colon before ``//`` get a backslash
+(``www\\.example.com``, ``http\\://...``), and an e-mail address, which GFM links whatever is
+escaped in it, is set as code. Web addresses styled ``link`` (a resource's web address) become
+autolinks (``<https://...>``) when they are plain http(s) addresses, and escaped text otherwise.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from .plain import icons
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+#: What GFM would make a link of in text: ``www.`` (the dot) and ``scheme://`` (the colon).
+_LINKISH = re.compile(r"(?<=www)\.|:(?=//)", re.IGNORECASE)
+#: An e-mail address as GFM finds one (it links it even with every character escaped).
+_EMAIL = re.compile(r"[A-Za-z0-9.+_-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
 
 
 def _one_line(text: str) -> str:
@@ -38,7 +45,18 @@ def _one_line(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", _one_line(text))
+    """``text`` on one line, every special character escaped, never a link in GFM."""
+    one = _one_line(text)
+    out, last = [], 0
+    for m in _EMAIL.finditer(one):
+        out += [_escape_run(one[last : m.start()]), _code(m.group())]
+        last = m.end()
+    out.append(_escape_run(one[last:]))
+    return "".join(out)
+
+
+def _escape_run(text: str) -> str:
+    return _LINKISH.sub(r"\\\g<0>", _SPECIAL.sub(r"\\\1", text))
 
 
 def _guard_start(text: str) -> str:

@@ -208,7 +208,8 @@ class _Renderer:
         qrs = []
         if self.qr is not None:
             for url in _links(block.body):
-                svg = self.qr(url, self.ident("qr"))
+                # the caption is the code's text exactly: none for text that prints otherwise
+                svg = self.qr(url, self.ident("qr")) if clean(url) == url else None
                 if svg:
                     qrs.append(
                         f'<figure class="qr">{svg}<figcaption>{esc(url)}</figcaption></figure>'
