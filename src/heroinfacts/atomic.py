@@ -20,7 +20,9 @@ from .render.doc import clean_line, short
 
 #: Why a file could not be written that is no fault of the command line: the disk (exit 1, as
 #: for any output that cannot be written), not the file name (exit 2).
-DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+DISK_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)
+)
 
 
 def check_target(path: Path, *, force: bool = False) -> os.stat_result | None:
@@ -64,7 +66,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, mode: int = 0o
     file gets ``mode`` less the umask. See :func:`check_target` for the names refused.
     """
     old = check_target(path, force=force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    # the name's start only: a 250-character name must not fail for its temporary file's sake
+    prefix = f".{path.name[:100]}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -72,8 +76,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, mode: int = 0o
             os.fsync(fh.fileno())
         if old is not None:
             os.chmod(tmp, stat.S_IMODE(old.st_mode) & 0o777)
-            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError, AttributeError):
+            getuid = getattr(os, "getuid", None)  # not on Windows, which has no owners here
+            if getuid is not None and (old.st_uid, old.st_gid) != (getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
                     os.chown(tmp, old.st_uid, old.st_gid)
         else:
             mask = os.umask(0)

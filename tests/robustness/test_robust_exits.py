@@ -80,6 +80,13 @@ def test_a_300_character_file_name(hf: Runner, tmp_path: Path, force: bool) -> N
     assert len(res.err) < 300, res.describe()  # the name is cut short, not echoed whole
 
 
+def test_a_250_character_file_name_is_written(hf: Runner, tmp_path: Path) -> None:
+    """Within the system's 255: its temporary file must not need a longer name."""
+    out = tmp_path / ("c" * 245 + ".html")
+    hf.check(hf.run("handout", "heroin", "-o", str(out)), codes=0)
+    assert out.is_file() and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
 def test_a_name_under_a_file(hf: Runner, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     res = hf.check(hf.run("handout", "heroin", "-o", str(tmp_path / "file" / "h.html")), codes=2)
@@ -261,6 +268,9 @@ def test_a_full_disk_while_writing_a_handout(
     _one_line(res, "No space left on device")
     left = listing.read_text().split()
     assert left == (["fill", "h.html"] if existing else ["fill"]), left
+    res = hf.run(*args, "--json", wrap=_on_full_disk(namespace, where, listing, before))
+    error = hf.check(res, codes=1).json()["error"]  # type: ignore[index]
+    assert error["type"] == "cannot-write" and error["code"] == 1, res.describe()
 
 
 # --- 8. the zipapp builder -------------------------------------------------------------------

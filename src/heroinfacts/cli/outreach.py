@@ -68,9 +68,14 @@ def _cannot_write(name: str, err: OSError, json_: bool) -> int:
     output that cannot be written; exit 2 for the name (too long, no such directory ...)."""
     from ..atomic import DISK_ERRNOS
 
-    code = Exit.NOTHING if err.errno in DISK_ERRNOS else Exit.USAGE
+    disk = err.errno in DISK_ERRNOS
     reason = err.strerror or str(err)
-    return fail(code, f"heroinfacts: cannot write {name}: {reason}.", json_out=json_)
+    return fail(
+        Exit.NOTHING if disk else Exit.USAGE,
+        f"heroinfacts: cannot write {name}: {reason}.",
+        json_out=json_,
+        kind="cannot-write" if disk else None,
+    )
 
 
 def _count(n: int, word: str) -> str:
