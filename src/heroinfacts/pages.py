@@ -272,7 +272,7 @@ def record(run: Callable[[], int], files: Callable[[], list[str] | None]) -> int
         code = run()
     finally:
         output.recording = None
-    if code in (0, 1):
+    if code in (0, 1) and not output.lost:  # a message lost on a full stderr: not stored
         path, deps = path_for(argv), files()
         if path is not None and deps is not None:
             _store(path, int(code), printed, deps)

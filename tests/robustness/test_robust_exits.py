@@ -123,6 +123,7 @@ HELP_AND_USAGE = {
     "missing-argument": ["show"],
     "unknown-option": ["show", "heroin", "--bogus"],
     "bad-value": ["topics", "--width", "abc"],
+    "blank-name": ["show", ""],  # found by the command itself, not by the parser
 }
 
 
@@ -141,6 +142,16 @@ def test_help_and_usage_errors_on_a_full_disk(hf: Runner, which: str, case: str)
         assert res.err == "heroinfacts: cannot write the output: No space left on device.\n", (
             res.describe()
         )
+
+
+@pytest.mark.parametrize("argv", [["show", "heroinn"], ["mix", "heroin", "nosuchdrug"]])
+def test_a_message_lost_on_a_full_stderr_is_not_stored(fresh: Runner, argv: list[str]) -> None:
+    """The output of a lookup is stored for a repeat; one whose message was lost (stderr on
+    /dev/full) must not be, or every later run would print nothing."""
+    lost = fresh.check(fresh.run(*argv, wrap=("sh", "-c", FULL["stderr"])), codes=1)
+    assert lost.err == ""
+    again = fresh.check(fresh.run(*argv), codes=1)
+    assert "heroinfacts: no " in again.err, again.describe()
 
 
 # --- 5. a Python without _sqlite3 -----------------------------------------------------------

@@ -48,7 +48,8 @@ def fail(
             message = first.removeprefix("heroinfacts: ")
         kind = kind or ERROR_TYPES.get(code, "error")
         output.emit_json({"error": {"code": int(code), "type": kind, "message": message, **detail}})
-    output.message(text)
+    if not output.message(text) and code == Exit.USAGE:
+        return Exit.NOTHING  # what the run had to say was lost (stderr full), as Typer's are
     return code
 
 
