@@ -32,7 +32,8 @@ if sys.version_info < PYTHON:  # for the Pythons that get here: tell them, and s
     )
     # Run as a command (the console script, python -m): a message and exit 2, no traceback.
     # Imported by a program: an ImportError, as for any library that cannot run there.
-    if sys.argv[:1] == ["-m"] or os.path.basename(sys.argv[0]).split(".")[0] == "heroinfacts":
+    _ARG0 = (getattr(sys, "argv", None) or [""])[0]  # an embedded Python may have no argv
+    if _ARG0 == "-m" or os.path.basename(_ARG0).split(".")[0] == "heroinfacts":
         sys.stderr.write(_OLD + " Install a newer Python (python.org, or your system's).\n")
         raise SystemExit(2)
     raise ImportError(_OLD)
