@@ -9,15 +9,36 @@ The public API::
     heroinfacts.ask("is smack a downer")    # the answer first; .answered, .crisis, .to_dict()
     heroinfacts.search("benzos", limit=5)   # ranked hits over every kind of entry
 
-Imports stay lazy so that ``import heroinfacts`` is cheap: it imports only ``os``, as the
-stored-output reader that runs first needs (docs/performance.md).
+Imports stay lazy so that ``import heroinfacts`` is cheap: it imports only ``os`` (and ``sys``,
+always loaded), as the stored-output reader that runs first needs (docs/performance.md).
+
+Every way in (the console script, ``python -m heroinfacts``, ``python -m heroinfacts.zipapp``,
+``import heroinfacts``) runs this module first, so it checks the Python version before anything
+else and stays readable by Python 3.6: no ``from __future__ import annotations`` (3.7), so the
+annotations below are strings; nothing newer than 3.6 runs before the check.
 """
 
-from __future__ import annotations
+# ruff: noqa: I002 (no postponed annotations here: Python 3.6 cannot compile that import)
 
 import os
+import sys
 
-from ._version import __version__
+#: The oldest Python heroinfacts runs on (pyproject's requires-python).
+PYTHON = (3, 10)
+
+if sys.version_info < PYTHON:  # for the Pythons that get here: tell them, and stop
+    _OLD = "heroinfacts: needs Python {}.{} or newer; this is Python {}.{}.".format(
+        *PYTHON, *sys.version_info[:2]
+    )
+    # Run as a command (the console script, python -m): a message and exit 2, no traceback.
+    # Imported by a program: an ImportError, as for any library that cannot run there.
+    _ARG0 = (getattr(sys, "argv", None) or [""])[0]  # an embedded Python may have no argv
+    if _ARG0 == "-m" or os.path.basename(_ARG0).split(".")[0] == "heroinfacts":
+        sys.stderr.write(_OLD + " Install a newer Python (python.org, or your system's).\n")
+        raise SystemExit(2)
+    raise ImportError(_OLD)
+
+from ._version import __version__  # noqa: E402 (after the version check)
 
 #: ``typing`` (with ``re``) costs ~8 ms at every start; type checkers read this name as
 #: ``typing.TYPE_CHECKING``.
@@ -33,11 +54,11 @@ __all__ = ["__version__", "ask", "load", "search", "validate"]
 
 
 def load(
-    extra_paths: Iterable[str | os.PathLike[str]] = (),
+    extra_paths: "Iterable[str | os.PathLike[str]]" = (),
     *,
     use_cache: bool = True,
-    progress: Callable[[str, float], None] | None = None,
-) -> KnowledgeBase:
+    progress: "Callable[[str, float], None] | None" = None,
+) -> "KnowledgeBase":
     """Load the shipped knowledge base plus the packs in ``extra_paths``.
 
     Returns an immutable :class:`~heroinfacts.store.KnowledgeBase`. Raises
@@ -51,7 +72,7 @@ def load(
     return open_kb(files, use_cache=use_cache, progress=progress)
 
 
-def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
+def validate(*paths: "str | os.PathLike[str]") -> "list[Problem]":
     """Every problem in ``paths`` (each checked together with the shipped data), never raising.
 
     With no paths, checks the shipped data alone. A file whose bundle id is the shipped one
@@ -62,10 +83,10 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
     return validate_paths([os.fspath(p) for p in paths])
 
 
-_LOADED: dict[tuple[str, ...], KnowledgeBase] = {}
+_LOADED: "dict[tuple[str, ...], KnowledgeBase]" = {}
 
 
-def _kb(kb: KnowledgeBase | None, packs: Iterable[str | os.PathLike[str]]) -> KnowledgeBase:
+def _kb(kb: "KnowledgeBase | None", packs: "Iterable[str | os.PathLike[str]]") -> "KnowledgeBase":
     """``kb``, or the shipped data plus ``packs``, loaded once per process."""
     if kb is not None:
         return kb
@@ -78,9 +99,9 @@ def _kb(kb: KnowledgeBase | None, packs: Iterable[str | os.PathLike[str]]) -> Kn
 def ask(
     question: str,
     *,
-    packs: Iterable[str | os.PathLike[str]] = (),
-    kb: KnowledgeBase | None = None,
-) -> SearchResult:
+    packs: "Iterable[str | os.PathLike[str]]" = (),
+    kb: "KnowledgeBase | None" = None,
+) -> "SearchResult":
     """Answer a plain question as ``heroinfacts ask`` does (see :func:`heroinfacts.search.ask`).
 
     ``result.results[0]`` is the answer; for a message that may mean someone is in danger it is
@@ -97,11 +118,11 @@ def ask(
 def _search(
     query: str,
     *,
-    kinds: Sequence[str] | None = None,
+    kinds: "Sequence[str] | None" = None,
     limit: int = 10,
-    packs: Iterable[str | os.PathLike[str]] = (),
-    kb: KnowledgeBase | None = None,
-) -> SearchResult:
+    packs: "Iterable[str | os.PathLike[str]]" = (),
+    kb: "KnowledgeBase | None" = None,
+) -> "SearchResult":
     """Ranked hits for ``query`` as ``heroinfacts search`` finds them, at most ``limit``, of
     every kind of entry or only ``kinds`` (raises ValueError for an unknown kind). Uses ``kb``,
     or loads the shipped data plus ``packs``.

@@ -115,8 +115,35 @@ def trusted(directory: str) -> bool:
 
 
 def make_private_dir(directory: str) -> None:
-    """``os.makedirs`` with mode 0700 for the directories it creates."""
-    os.makedirs(directory, mode=0o700, exist_ok=True)
+    """``os.makedirs`` with mode 0700 for the directories it creates; a path too long for the
+    system is an OSError (ENAMETOOLONG), never a RecursionError
+    (:func:`heroinfacts.stored_output.make_dirs`)."""
+    from .stored_output import make_dirs
+
+    make_dirs(directory)
+
+
+#: Directories whose path the system refuses (too long, a loop of links), reported once a run.
+_UNUSABLE: set[str] = set()
+
+
+def _unusable(directory: str, err: OSError) -> None:
+    """Say once per run that the cache directory's path cannot be used (ENAMETOOLONG, ELOOP):
+    a mistake in ``HEROINFACTS_CACHE_DIR`` to fix, unlike a read-only cache directory (used as
+    it is, and built in memory when empty, without a word)."""
+    import errno
+
+    if err.errno not in (errno.ENAMETOOLONG, errno.ELOOP) or directory in _UNUSABLE:
+        return
+    _UNUSABLE.add(directory)
+    from .output import message
+    from .render.doc import short
+
+    reason = err.strerror or str(err)
+    message(
+        f"heroinfacts: note: cannot use the cache directory {short(directory)}: {reason}. The "
+        f"data is read afresh each time; point {CACHE_ENV} at a shorter path."
+    )
 
 
 def _identities(files: Sequence[DataFile]) -> list[bytes]:
@@ -424,9 +451,11 @@ def _write_file(
         os.replace(tmp, path)
         tmp = None
         _prune(directory, keep=path)
-    except (OSError, sqlite3.DatabaseError):
+    except (OSError, sqlite3.DatabaseError) as err:
         if stages is not None:
             stages.reraise()  # Ctrl-C while writing: stop, rather than build again in memory
+        if isinstance(err, OSError):
+            _unusable(directory, err)
         return None
     finally:  # Ctrl-C or SIGTERM (SystemExit, see guard.py) anywhere: no half-written file
         if tmp is not None:

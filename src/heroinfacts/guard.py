@@ -81,6 +81,48 @@ def _on_terminate() -> None:
         signal.signal(signal.SIGTERM, _terminated)
 
 
+#: What a Python built without SQLite gets (exit 2, as a Python too old for heroinfacts does).
+NO_SQLITE = (
+    "heroinfacts: this Python has no sqlite3 module, which lookups and verify need: use a "
+    "Python built with SQLite (from source: install libsqlite3-dev or sqlite-devel first). "
+    "validate, --help and --version work without it."
+)
+
+
+def _no_sqlite(err: BaseException) -> bool:
+    """Whether ``err`` is the import of sqlite3 failing: a Python built without SQLite."""
+    return isinstance(err, ImportError) and err.name in ("sqlite3", "_sqlite3")
+
+
+def _stream_error(err: BaseException) -> str | None:
+    """Why writing stdout or stderr failed, when ``err`` is that failure (a full disk, a
+    terminal gone away) raised outside heroinfacts' own writes (Typer printing the help or a
+    usage error); else None.
+
+    The write is the innermost frame of the traceback: ``file.write(...)`` in Click's ``echo``
+    or in the stream that records the help. It failed on stdout or stderr if that frame holds a
+    stream on file descriptor 1 or 2.
+    """
+    if not isinstance(err, OSError) or isinstance(err, BrokenPipeError):
+        return None
+    tb = err.__traceback__
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    for value in tb.tb_frame.f_locals.values():
+        fileno = getattr(value, "fileno", None)
+        if not callable(fileno) or isinstance(value, type):
+            continue
+        try:
+            fd = fileno()
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+        if fd in (1, 2):
+            return err.strerror or str(err)
+    return None
+
+
 def main(app: Any) -> None:
     """Run ``app``; turn every failure into a message and a documented exit code."""
     _prepare_streams()
@@ -107,12 +149,19 @@ def main(app: Any) -> None:
     except Exception as err:
         from .errors import OutputError
 
-        if isinstance(err, OutputError):  # a full disk: say so, and exit like "nothing shown"
+        failed = _stream_error(err)
+        if isinstance(err, OutputError) or failed is not None:
+            # a full disk: say so (if stderr still can), and exit like "nothing shown"
             silence_stdout()
             from .output import message
 
-            message(f"heroinfacts: cannot write the output: {err}.")
+            message(f"heroinfacts: cannot write the output: {failed or err}.")
             sys.exit(Exit.NOTHING)
+        if _no_sqlite(err):
+            from .output import message
+
+            message(NO_SQLITE)
+            sys.exit(Exit.USAGE)
         if debug:
             raise
         from .output import message

@@ -19,17 +19,16 @@ existing file unless asked.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._version import __version__
+from .atomic import write_atomic as write_atomic  # handout.write_atomic, as before
 from .errors import UsageError
 from .model import CRISIS_CONCERNS, Resource, SignList, Topic
 from .render.doc import Block, Bullets, Callout, Doc, Heading, IconArray, Line, Para, Title
@@ -284,6 +283,14 @@ def build(
     concerns = {c for e in entries for c in e.concerns}
     crisis, resources = help_resources(kb, concerns)
     bundle = kb.bundle
+    if title is not None:
+        try:
+            title.encode("utf-8")
+        except UnicodeEncodeError:  # bytes from argv that are not UTF-8 (surrogate escapes)
+            raise UsageError(
+                "the --title is not UTF-8 text (it holds bytes of another encoding); "
+                "write it in UTF-8."
+            ) from None
     heading = title.strip() if title and title.strip() else default_title(entries)
 
     citer = Citer()
@@ -394,36 +401,3 @@ def render(handout: Handout, fmt: str) -> str:
 
         return plain.render(handout.doc, TEXT_WIDTH)
     raise UsageError(f"unknown handout format {fmt!r}")
-
-
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place.
-
-    Readers see the old file or the whole new one, never part of it. Without ``force`` an
-    existing file is never replaced (FileExistsError), even if it appears while writing.
-    """
-    if not force and path.exists():
-        raise FileExistsError(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        if force:
-            os.replace(tmp, path)
-            return
-        try:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never clobbers
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links here (a FAT-formatted USB stick): check, then rename
-            if path.exists():
-                raise FileExistsError(str(path)) from None
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)

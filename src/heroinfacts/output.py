@@ -93,6 +93,9 @@ def decide(
 #: appended to it, so that a terminal's output can be stored
 #: (:func:`heroinfacts.stored_output.record`).
 recording: list[tuple[int, str]] | None = None
+#: Set when a message could not be written (stderr on a full disk): what was printed is not
+#: what the run had to say, so it is not stored for a repeat to print.
+lost = False
 
 
 def _paged(text: str) -> bool:
@@ -189,13 +192,14 @@ def render_doc(doc: Doc, mode: Mode) -> str:
     return to_ascii(text) if mode.ascii_only else text
 
 
-def message(text: str) -> None:
-    """A message for people, on stderr (never on stdout)."""
+def message(text: str) -> bool:
+    """A message for people, on stderr (never on stdout); False if it could not be written."""
+    global lost
     from .render.doc import clean
 
     stream = sys.stderr
     if stream is None:
-        return
+        return False
     safe = clean(text)
     if not _can_encode(stream, safe):
         enc = getattr(stream, "encoding", None) or "ascii"
@@ -206,7 +210,9 @@ def message(text: str) -> None:
         if recording is not None:
             recording.append((2, safe + "\n"))
     except (OSError, ValueError):
-        pass
+        lost = True
+        return False
+    return True
 
 
 def show_view(view: View, mode: Mode) -> None:

@@ -266,7 +266,7 @@ def record(run: Callable[[], int], files: Callable[[], list[str] | None]) -> int
         code = run()
     finally:
         output.recording = None
-    if code in (0, 1):
+    if code in (0, 1) and not output.lost:  # a message lost on a full stderr: not stored
         path, deps = path_for(argv), files()
         if path is not None and deps is not None:
             _store(path, int(code), printed, deps)
@@ -329,8 +329,7 @@ def _store(path: str, code: int, printed: list[tuple[int, str]], deps: list[str]
     # created exclusively and readable only by this user.
     tmp = os.path.join(where, f".page-{os.getpid()}_{id(body):x}.tmp")  # as ownfiles.PAGE_TMP
     try:
-        for made in (os.path.dirname(where), where):  # the cache directory too: 0700
-            os.makedirs(made, mode=0o700, exist_ok=True)
+        make_dirs(where)  # the cache directory too: 0700
         fd = os.open(
             tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
         )
@@ -343,6 +342,40 @@ def _store(path: str, code: int, printed: list[tuple[int, str]], deps: list[str]
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+#: The longest path the system takes whole (Linux's PATH_MAX), when it cannot say.
+PATH_MAX = 4096
+
+
+def make_dirs(path: str) -> None:
+    """``os.makedirs(path, 0o700, exist_ok=True)`` without recursion: each directory made is
+    private (0700), and a path too long for the system (``HEROINFACTS_CACHE_DIR`` 3,000
+    directories deep) is an OSError (ENAMETOOLONG) before anything is made, not a RecursionError
+    after some of it was."""
+    if len(path) > 255:
+        try:
+            longest = os.pathconf("/", "PC_PATH_MAX")
+        except (OSError, ValueError, AttributeError):
+            longest = PATH_MAX
+        if len(os.fsencode(path)) >= longest:
+            import errno
+
+            raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), path)
+    missing = []
+    head = path
+    while head and not os.path.isdir(head):
+        missing.append(head)
+        parent = os.path.dirname(head)
+        if parent == head:
+            break
+        head = parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(made):
+                raise
 
 
 def _encoding(stream: object) -> str:

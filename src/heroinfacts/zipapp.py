@@ -17,6 +17,8 @@ The build refuses to pack data that does not match its recorded checksum
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -42,11 +44,12 @@ MAIN = '''\
 """heroinfacts as a single file: python3 heroinfacts.pyz --help"""
 import sys
 
-if sys.version_info < (3, 10):
+if sys.version_info < (3, 10):  # exit 2, as the installed heroinfacts does
     sys.stderr.write(
-        "heroinfacts needs Python 3.10 or newer; this is Python %d.%d.\\n" % sys.version_info[:2]
+        "heroinfacts: needs Python 3.10 or newer; this is Python %d.%d. Install a newer "
+        "Python (python.org, or your system's).\\n" % sys.version_info[:2]
     )
-    sys.exit(70)
+    sys.exit(2)
 
 from heroinfacts.__main__ import main
 
@@ -57,8 +60,19 @@ main()
 _PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+#: What each failure exits with (as the heroinfacts command does): 1 the disk (full, failing),
+#: 2 the command line (a name that cannot be written, a file in the way), 3 the data or the
+#: environment to pack (the shipped data missing or changed, a dependency not installed).
+EXIT_DISK, EXIT_USAGE, EXIT_DATA = 1, 2, 3
+
+
 class BuildError(Exception):
-    """The archive cannot be built; the message says why and what to do."""
+    """The archive cannot be built; the message says why and what to do, ``code`` is the exit
+    code (EXIT_DATA unless the disk failed)."""
+
+    def __init__(self, message: str, code: int = EXIT_DATA) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -263,31 +277,46 @@ def build(
     interpreter: str | None = "/usr/bin/env python3",
     compress: bool = True,
     byte_code: bool = True,
+    force: bool = False,
 ) -> dict[str, object]:
-    """Build the archive at ``output`` (atomically); a summary of what went in."""
-    from ._version import __version__
+    """Build the archive at ``output`` (atomically); a summary of what went in.
 
-    p = plan()
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="heroinfacts-pyz-") as tmp:
-        root = Path(tmp) / "app"
-        root.mkdir()
-        files = stage(p, root, byte_code=byte_code)
-        fd, part = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-        os.close(fd)
-        try:
+    An existing ``output`` is replaced only with ``force`` (FileExistsError otherwise), keeping
+    its permissions; a symbolic link, a directory or a device is refused (UsageError); see
+    :mod:`heroinfacts.atomic`. Missing directories above ``output`` are made.
+    """
+    import io
+
+    from ._version import __version__
+    from .atomic import DISK_ERRNOS, check_target, write_atomic
+    from .errors import DataError
+
+    output = Path(os.path.abspath(output))
+    check_target(output, force=force)  # before the build, which takes a while
+    archive = io.BytesIO()
+    try:
+        p = plan()
+        with tempfile.TemporaryDirectory(prefix="heroinfacts-pyz-") as tmp:
+            root = Path(tmp) / "app"
+            root.mkdir()
+            files = stage(p, root, byte_code=byte_code)
             zipapp.create_archive(
-                root, part, interpreter=interpreter, main=None, compressed=compress
+                root, archive, interpreter=interpreter, main=None, compressed=compress
             )
-            os.chmod(part, 0o755)
-            os.replace(part, output)
-        finally:
-            if os.path.exists(part):
-                os.unlink(part)
+    except DataError as err:  # the shipped data is missing
+        raise BuildError(str(err)) from None
+    except OSError as err:  # reading what to pack, or staging it in the temporary directory
+        code = EXIT_DISK if err.errno in DISK_ERRNOS else EXIT_DATA
+        where = f" {err.filename}" if err.filename else ""
+        raise BuildError(f"cannot pack{where}: {err.strerror or err}", code) from None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a part of the path is a file
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(output)) from None
+    write_atomic(output, archive.getvalue(), force=force, mode=0o777)  # 0755 with umask 022
     return {
         "output": str(output),
-        "bytes": output.stat().st_size,
+        "bytes": len(archive.getvalue()),
         "files": files,
         "heroinfacts": __version__,
         "data_checksum": f"sha256:{p.checksum}",
@@ -333,27 +362,75 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(e.g. --no-compile). Byte code only helps on this Python version ({_PY}).",
     )
     parser.add_argument(
+        "-f",
+        "--force",
+        action="store_true",
+        help="Replace FILE if it exists, keeping its permissions (e.g. --force).",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="Print one JSON document on stdout (e.g. --json)."
     )
     args = parser.parse_args(argv)
+    built = _build(args)
+    if isinstance(built, int):
+        code = built
+    else:
+        try:
+            _report(args, built)
+            sys.stdout.flush()
+            code = 0
+        except BrokenPipeError:
+            code = 1
+        except OSError as err:  # stdout on a full disk: the archive is built, the report lost
+            _error(f"cannot write the output: {err.strerror or err}")
+            code = 1
+    if code:  # a lost stdout must not fail again, with a traceback, when Python exits
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
+
+
+def _error(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"heroinfacts.zipapp: {text}.", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> dict[str, object] | int:
+    """Build as ``args`` say: the summary, or the exit code after a one-line message (never a
+    traceback)."""
+    from .atomic import DISK_ERRNOS
+    from .errors import UsageError
+
+    name = args.output
     try:
-        info = build(
-            Path(args.output),
+        return build(
+            Path(name),
             interpreter=args.python,
             compress=not args.no_compress,
             byte_code=not args.no_compile,
+            force=args.force,
         )
     except BuildError as err:
-        print(f"heroinfacts.zipapp: {err}", file=sys.stderr)
-        return 3
-    except OSError as err:
-        print(f"heroinfacts.zipapp: cannot write {args.output}: {err.strerror}", file=sys.stderr)
-        return 2
+        _error(str(err))
+        return err.code
+    except UsageError as err:  # a link, a directory, a device
+        _error(str(err).rstrip("."))
+        return EXIT_USAGE
+    except FileExistsError:
+        _error(f"{name} already exists; add --force to replace it")
+        return EXIT_USAGE
+    except OSError as err:  # writing the archive
+        _error(f"cannot write {name}: {err.strerror or err}")
+        return EXIT_DISK if err.errno in DISK_ERRNOS else EXIT_USAGE
+
+
+def _report(args: argparse.Namespace, info: dict[str, object]) -> None:
+    """Say what was built (stdout) and what was left out (stderr)."""
     if args.json:
         import json
 
         print(json.dumps(info, indent=2))
-        return 0
+        return
     bundled = info["bundled"]
     assert isinstance(bundled, dict)
     size = int(str(info["bytes"])) / 1e6
@@ -385,7 +462,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     print(f"Run it with: python3 {args.output} show heroin")
-    return 0
 
 
 if __name__ == "__main__":

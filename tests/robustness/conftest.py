@@ -29,6 +29,7 @@ FAMILIES = {
     "filesystem": "HOME and cache directory: unset, read-only, unwritable, not a directory",
     "packs": "Data and packs: broken files for --pack and validate",
     "cache": "Cache: corrupt, other version, concurrent builds, changed packs",
+    "exits": "Exit codes: bad names and titles, full disks, old or partial Pythons, the builder",
 }
 
 

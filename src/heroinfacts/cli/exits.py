@@ -30,18 +30,26 @@ ERROR_TYPES = {Exit.NOTHING: "not-found", Exit.USAGE: "usage", Exit.DATA: "inval
 
 
 def fail(
-    code: Exit, text: str, *, json_out: bool = False, message: str | None = None, **detail: Any
+    code: Exit,
+    text: str,
+    *,
+    json_out: bool = False,
+    message: str | None = None,
+    kind: str | None = None,
+    **detail: Any,
 ) -> Exit:
     """Print ``text`` on stderr and return ``code``. With ``json_out``, stdout gets one JSON
     document too: ``{"error": {"code", "type", "message", ...detail}}``, the message being the
-    first line of ``text`` without the program name unless given."""
+    first line of ``text`` without the program name unless given, the type ``kind`` or the
+    code's (:data:`ERROR_TYPES`)."""
     if json_out:
         if message is None:
             first = text.splitlines()[0] if text else ""
             message = first.removeprefix("heroinfacts: ")
-        kind = ERROR_TYPES.get(code, "error")
+        kind = kind or ERROR_TYPES.get(code, "error")
         output.emit_json({"error": {"code": int(code), "type": kind, "message": message, **detail}})
-    output.message(text)
+    if not output.message(text) and code == Exit.USAGE:
+        return Exit.NOTHING  # what the run had to say was lost (stderr full), as Typer's are
     return code
 
 

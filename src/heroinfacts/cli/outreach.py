@@ -19,16 +19,22 @@ if TYPE_CHECKING:
 def handout(p: Params) -> int:
     """Write the handout to the file ``--output`` names; one line (or JSON) says what it holds."""
     from .. import handout
+    from ..atomic import check_target, write_atomic
+    from ..render.doc import clean_line, short
 
     output, force, json_ = p["output"], p["force"], p["json_"]
     path = Path(output)
-    exists = f"heroinfacts: {output} already exists; add --force to replace it."
+    name = clean_line(short(output))  # a file name is data too: escaped, and not 300 long
+    exists = f"heroinfacts: {name} already exists; add --force to replace it."
     try:
         fmt = handout.format_for(path)
+        check_target(path, force=force)
+    except FileExistsError:
+        return fail(Exit.USAGE, exists, json_out=json_)
     except UsageError as err:
         return usage(err, json_)
-    if path.exists() and not force:
-        return fail(Exit.USAGE, exists, json_out=json_)
+    except OSError as err:  # a name the system refuses: too long, under a file ...
+        return _cannot_write(name, err, json_)
     try:
         kb = load_kb(p["pack"])
         built = handout.build(kb, p["topic"], title=p["title"])
@@ -40,12 +46,13 @@ def handout(p: Params) -> int:
         return usage(err, json_)
     data = handout.render(built, fmt).encode("utf-8")
     try:
-        handout.write_atomic(path, data, force=force)
+        write_atomic(path, data, force=force)
     except FileExistsError:
         return fail(Exit.USAGE, exists, json_out=json_)
+    except UsageError as err:  # it became a link or a directory meanwhile
+        return usage(err, json_)
     except OSError as err:
-        reason = err.strerror or str(err)
-        return fail(Exit.USAGE, f"heroinfacts: cannot write {output}: {reason}.", json_out=json_)
+        return _cannot_write(name, err, json_)
     if json_:
         out.emit_json(_handout_json(built, path, fmt, len(data), kb))
     else:
@@ -54,6 +61,21 @@ def handout(p: Params) -> int:
         for note in built.notices:
             out.message(note)
     return Exit.FOUND
+
+
+def _cannot_write(name: str, err: OSError, json_: bool) -> int:
+    """A handout that could not be written: exit 1 for the disk (full, failing), as for any
+    output that cannot be written; exit 2 for the name (too long, no such directory ...)."""
+    from ..atomic import DISK_ERRNOS
+
+    disk = err.errno in DISK_ERRNOS
+    reason = err.strerror or str(err)
+    return fail(
+        Exit.NOTHING if disk else Exit.USAGE,
+        f"heroinfacts: cannot write {name}: {reason}.",
+        json_out=json_,
+        kind="cannot-write" if disk else None,
+    )
 
 
 def _count(n: int, word: str) -> str:

@@ -300,7 +300,12 @@ COMMANDS: tuple[Command, ...] = (
                 required=True,
                 show_default=False,
             ),
-            Option("force", "--force", "-f", "Replace FILE if it exists (e.g. --force)."),
+            Option(
+                "force",
+                "--force",
+                "-f",
+                "Replace FILE if it exists, keeping its permissions (e.g. --force).",
+            ),
             Option(
                 "title",
                 "--title",
