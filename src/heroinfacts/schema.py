@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import yamlio
+from .citations import CSL_NAME_KEYS, CSL_TYPES
 from .errors import Problem
 from .model import CONCERNS
 from .names import normalize
@@ -29,56 +30,8 @@ ALIAS_KINDS = {
     "substance": "substances",
     "class": "classes",
 }
-# CSL 1.0.2 item types.
-CSL_TYPES = frozenset(
-    [
-        "article",
-        "article-journal",
-        "article-magazine",
-        "article-newspaper",
-        "bill",
-        "book",
-        "broadcast",
-        "chapter",
-        "classic",
-        "collection",
-        "dataset",
-        "document",
-        "entry",
-        "entry-dictionary",
-        "entry-encyclopedia",
-        "event",
-        "figure",
-        "graphic",
-        "hearing",
-        "interview",
-        "legal_case",
-        "legislation",
-        "manuscript",
-        "map",
-        "motion_picture",
-        "musical_score",
-        "pamphlet",
-        "paper-conference",
-        "patent",
-        "performance",
-        "periodical",
-        "personal_communication",
-        "post",
-        "post-weblog",
-        "regulation",
-        "report",
-        "review",
-        "review-book",
-        "software",
-        "song",
-        "speech",
-        "standard",
-        "thesis",
-        "treaty",
-        "webpage",
-    ]
-)
+#: The CSL text and number variables a reference may have here: a choice among those of
+#: :mod:`.citations` (tests/test_package_rules.py checks that each one is a CSL variable).
 CSL_TEXT = (
     "container-title",
     "collection-title",
@@ -292,9 +245,9 @@ def _csl_date(v: Any) -> dict[str, Any]:
 def _author(v: Any) -> dict[str, str]:
     if not isinstance(v, dict) or not v:
         raise _Invalid("must be {family, given} or {literal}")
-    keys = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
-    if set(v) - keys:
-        raise _Invalid(f"has unknown keys: {', '.join(sorted(map(_label, set(v) - keys)))}")
+    if set(v) - CSL_NAME_KEYS:
+        unknown = sorted(map(_label, set(v) - CSL_NAME_KEYS))
+        raise _Invalid(f"has unknown keys: {', '.join(unknown)}")
     if "literal" not in v and "family" not in v:
         raise _Invalid("needs `family` (with `given`) or `literal`")
     return {k: _str(x) for k, x in v.items()}
