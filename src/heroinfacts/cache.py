@@ -124,14 +124,6 @@ def fingerprint(files: Sequence[DataFile]) -> str:
     return str(h.hexdigest()[:32])
 
 
-def data_key(files: Sequence[DataFile]) -> str:
-    """Changes whenever the tool or any data file changes (for caches of rendered output)."""
-    h = sha256(__version__.encode())
-    for ident in _identities(files):
-        h.update(ident)
-    return str(h.hexdigest()[:32])
-
-
 def _intact(path: str) -> bool:
     """True when the file is ours alone (:func:`owned`) and as long as its SQLite header says
     (catches truncation cheaply)."""
@@ -181,15 +173,6 @@ def _open_cached(path: str, fp: str) -> store.KnowledgeBase | None:
         return kb
     except (sqlite3.DatabaseError, ValueError, KeyError, TypeError):
         return None
-
-
-def open_cached(files: Sequence[DataFile]) -> store.KnowledgeBase | None:
-    """The knowledge base from a fresh cache file, or None (nothing is built or written)."""
-    fp = fingerprint(files)
-    directory = cache_location()
-    if not trusted(directory):
-        return None
-    return _open_cached(os.path.join(directory, f"kb-{fp}.sqlite"), fp)
 
 
 class _Stages:

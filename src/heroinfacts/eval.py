@@ -218,12 +218,6 @@ def find_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def default_path() -> Path:
-    """tests/queries.yaml of the source checkout of the current directory (see find_root)."""
-    root = find_root()
-    return (root or Path.cwd()) / "tests" / "queries.yaml"
-
-
 #: The question sets of tests/eval, by file name, and what each measures.
 SETS = ("answerable", "crisis", "lookalikes", "out-of-scope", "pending")
 SPLITS = ("dev", "test")

@@ -96,7 +96,6 @@ class IconArray(Record, frozen=False):
     numerator: int
     denominator: int
     wording: str
-    approximate: bool = False
 
     @property
     def figures(self) -> tuple[int, int]:
