@@ -64,6 +64,7 @@ def cache_location() -> str:
 
 
 def cache_dir() -> Path:
+    """The cache directory as a :class:`pathlib.Path` (see :func:`cache_location`)."""
     from pathlib import Path
 
     return Path(cache_location())
@@ -116,6 +117,8 @@ def _identities(files: Sequence[DataFile]) -> list[bytes]:
 
 
 def fingerprint(files: Sequence[DataFile]) -> str:
+    """The cache file's key: changes with the tool's version, the store's format and any data
+    file."""
     from . import store
 
     h = sha256(f"{__version__}\0{store.FORMAT}".encode())

@@ -71,6 +71,7 @@ class DataFile(Record):
     path: str | None  # None when the file lives inside a zip (zipapp)
 
     def read(self) -> bytes:
+        """The file's bytes (from inside the zip for the shipped data of a zipapp)."""
         if self.path is not None:
             with open(self.path, "rb") as fh:
                 return fh.read()
@@ -143,6 +144,8 @@ def pack_file(path: str | os.PathLike[str]) -> DataFile:
 
 
 def config_path() -> Path:
+    """The config file in use: the one ``HEROINFACTS_CONFIG`` names, else config.toml in the user
+    config directory."""
     from pathlib import Path
 
     env = os.environ.get(CONFIG_ENV)

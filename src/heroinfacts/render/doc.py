@@ -58,20 +58,28 @@ def short(text: str, limit: int = 80) -> str:
 
 
 class Title(Record, frozen=False):
+    """The page's title, with a line under it."""
+
     text: str
     subtitle: str | None = None
 
 
 class Heading(Record, frozen=False):
+    """A section heading."""
+
     text: str
 
 
 class Para(Record, frozen=False):
+    """A paragraph: one line of styled spans."""
+
     line: Line
     style: str = ""  # "dim" for footnotes
 
 
 class Bullets(Record, frozen=False):
+    """A list of lines, each with a bullet, a check box or a number."""
+
     items: list[Line]
     marker: str = "bullet"  # bullet | check | number
 
@@ -105,6 +113,8 @@ class IconArray(Record, frozen=False):
 
 
 class Table(Record, frozen=False):
+    """Rows of cells under headers; each cell is one line of spans."""
+
     headers: list[str]
     rows: list[list[Line]]
 
@@ -134,8 +144,11 @@ Block = Union[Title, Heading, Para, Bullets, IconArray, Table, Callout, Referenc
 
 
 class Doc(Record, frozen=False):
+    """A page: blocks in order, built once by a view and rendered by each renderer."""
+
     blocks: list[Block] = field(default_factory=list)
 
     def add(self, *blocks: Block) -> Doc:
+        """Add ``blocks`` at the end; the document itself, so calls chain."""
         self.blocks.extend(blocks)
         return self
