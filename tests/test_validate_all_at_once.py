@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import invoke
-from pack_support import PACK_HEAD
+from pack_support import GOOD_PACK, PACK_HEAD
 
 import heroinfacts
 
@@ -208,3 +208,18 @@ substances:
     assert any("class 'no-such-class' does not exist" in m for m in found), found
     assert not any("'local-class' does not exist" in m for m in found), found
     assert len(found) == 2, found
+
+
+def test_a_copied_entry_is_one_problem_and_its_own_mistakes_more(tmp_path: Path) -> None:
+    """A second entry with a taken id is reported once, not again for each of its facts that
+    repeats the first entry's; a mistake of its own is still reported."""
+    copy = GOOD_PACK.split("topics:\n", 1)[1].replace(
+        "    summary: Words people use here.", "    summary: [not text]"
+    )
+    path = tmp_path / "copy.yaml"
+    path.write_text(GOOD_PACK + copy, encoding="utf-8")
+    found = heroinfacts.validate(path)
+    messages = [p.message for p in found]
+    assert len(found) == 2, found
+    assert "topic 'local-slang' is already defined at" in messages[0]
+    assert "topic 'local-slang': summary must be text, not a list" in messages[1]

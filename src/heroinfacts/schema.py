@@ -711,7 +711,7 @@ class _Compiler:
         override = entry.pop("override", False)
         taken = rid is not None and not self.id_rules(kind, rid, override, loc, what, shipped)
         record: dict[str, Any] = {"id": rid, **entry}
-        self.check_parts(section, record, loc, what, shipped)
+        self.check_parts(section, record, loc, what, shipped, copy=taken)
         if rid is None:
             self.rejected.add((kind, _label(raw.get("id"))))
             return
@@ -746,11 +746,20 @@ class _Compiler:
         return True
 
     def check_parts(
-        self, section: str, record: dict[str, Any], loc: Loc, what: str, shipped: bool
+        self,
+        section: str,
+        record: dict[str, Any],
+        loc: Loc,
+        what: str,
+        shipped: bool,
+        *,
+        copy: bool = False,
     ) -> None:
         """What an entry holds beyond its fields: its names, its cites, its nested parts
         (:data:`PARTS`); what it cites and names elsewhere is noted for :meth:`cross_check`,
-        also when the entry itself is not kept (an independent problem)."""
+        also when the entry itself is not kept (an independent problem). The parts of a
+        ``copy`` (an entry whose id is taken already) are not held to unique ids: that they
+        repeat the first entry's is the one mistake already reported."""
         fi, path = loc
         cites: Found = []
         _check_names(self.ck, record, loc, what)
@@ -761,7 +770,7 @@ class _Compiler:
             kept = []
             for j, raw in enumerate(record[part.key]):
                 ploc: Loc = (fi, (*path, part.key, j))
-                clean = self.check_part(part, raw, ploc, j, record, what, shipped, cites)
+                clean = self.check_part(part, raw, ploc, j, record, what, shipped, cites, copy)
                 if clean is not None:
                     kept.append(clean)
             record[part.key] = kept
@@ -792,6 +801,7 @@ class _Compiler:
         owner_what: str,
         shipped: bool,
         cites: Found,
+        copy: bool,
     ) -> dict[str, Any] | None:
         """One nested part (a fact, an item, a contact); its record, or None if it has a
         problem."""
@@ -806,7 +816,7 @@ class _Compiler:
             return None
         if part.check is not None:
             part.check(self, clean, loc, what, shipped, cites)
-        if part.unique is not None and "id" in clean:
+        if part.unique is not None and "id" in clean and not copy:
             seen = self.part_ids[part.unique]
             if clean["id"] in seen:
                 ck.problem(
