@@ -1140,6 +1140,7 @@ def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> No
 
 
 def _raw_cites(entry: Any) -> list[str]:
+    """The reference ids an entry cites as written, checked or not (its own and its facts')."""
     if not isinstance(entry, dict):
         return []
     cites, facts = entry.get("cites"), entry.get("facts")
@@ -1152,6 +1153,7 @@ def _raw_cites(entry: Any) -> list[str]:
 
 
 def _check_pairs(ck: _Checker, out: Compiled, origin: dict[tuple[str, str], Loc]) -> None:
+    """No two interactions kept rate the same pair of classes."""
     seen: dict[frozenset[str], str] = {}
     for iid, inter in out.records["interaction"].items():
         pair = frozenset(inter["classes"])
