@@ -74,6 +74,9 @@ resources:
     cites: [local-directory]  # ok
 aliases:
   - {kind: topic, id: local-slang, add: [gear words]}  # ok
+  - kind: topic
+    id: no-topic  # 15
+    add: [[not, text]]  # 16
 """
 )
 
@@ -93,6 +96,8 @@ EXPECTED = {
     12: "contact 1 of resource 'my-line': label '555-0199' shows other digits",
     13: "contact 2 of resource 'my-line': kind 'pager' is not one of",
     14: "resource 'my-line': verified '2099-01-01' is in the future",
+    15: "topic 'no-topic' does not exist",
+    16: "alias entry 'no-topic': add entry 1 must be text",
 }
 #: Problems reported at an entry's (or a part's) first line rather than at a marked line.
 AT_START = {"fact 'second-fact' is missing the required key 'text'"}

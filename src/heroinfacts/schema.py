@@ -702,8 +702,8 @@ class _Compiler:
         entry = ck.fields(raw, SECTIONS[section], loc, what)
         if entry is None:
             return
-        if section == "aliases":
-            if len(ck.raw_problems) == before:
+        if section == "aliases":  # checked once every name is known, if it names an entry
+            if "kind" in entry and "id" in entry:
                 self.alias_adds.append((loc, entry))
             return
         kind = KIND[section]
@@ -1220,7 +1220,7 @@ def _build_names(run: _Compiler) -> None:
                     f"{_close(entry['id'], out.records[kind])}",
                 )
             continue
-        for k, alias in enumerate(entry["add"]):
+        for k, alias in enumerate(entry.get("add", [])):
             add(ns, alias, entry["id"], (loc[0], (*loc[1], "add", k)))
             target["aliases"] = [*target.get("aliases", []), alias]
 
