@@ -60,9 +60,9 @@ def test_progress_runs_from_reading_to_done(tmp_path: Path) -> None:
 def test_the_bar_moves_while_the_data_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from heroinfacts import schema
+    from heroinfacts import compiler
 
-    monkeypatch.setattr(schema, "CHECK_STEP", 50)  # 300 topics: several steps
+    monkeypatch.setattr(compiler, "CHECK_STEP", 50)  # 300 topics: several steps
     seen: list[tuple[str, float]] = []
     cache.open_kb(
         [shipped(), pack_file(_pack(tmp_path))], progress=lambda s, f: seen.append((s, f))

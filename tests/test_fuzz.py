@@ -1,7 +1,7 @@
 """A fuzz target for the loader: bytes in, problems or records out, never an exception.
 
-The target is what ``--pack FILE`` and ``validate FILE`` run: :func:`heroinfacts.schema.parse`
-(YAML with a safe loader) and :func:`heroinfacts.schema.compile_sources` (the checks), for a
+The target is what ``--pack FILE`` and ``validate FILE`` run: :func:`heroinfacts.compiler.parse`
+(YAML with a safe loader) and :func:`heroinfacts.compiler.compile_sources` (the checks), for a
 pack beside the shipped data and for an edited copy of the shipped data itself. Inputs are
 random bytes, byte-level mutations of the real data file (flips, inserts, deletions, spliced
 and repeated chunks) and truncations at any byte.
@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heroinfacts import yamlio
+from heroinfacts.compiler import SourceFile, compile_sources, parse
 from heroinfacts.errors import Problem
-from heroinfacts.schema import SourceFile, compile_sources, parse
 
 EXAMPLES = int(os.environ.get("HEROINFACTS_FUZZ_EXAMPLES", "300"))
 SECONDS = float(os.environ.get("HEROINFACTS_FUZZ_SECONDS", "40"))

@@ -326,10 +326,10 @@ def test_markdown_escaping_units() -> None:
 
 
 def test_html_renderer_escapes_every_block() -> None:
-    from heroinfacts.render import html
+    from heroinfacts.render import webpage
 
     doc = Doc().add(Callout("<t>", [Para([("<p>", "bold"), ("https://x.example/<q>", "link")])]))
-    page = html.render(doc, title="<title>", qr=lambda url, ident: None)
+    page = webpage.render(doc, title="<title>", qr=lambda url, ident: None)
     assert "<t>" not in page
     assert "&lt;t&gt;" in page and "&lt;p&gt;" in page and "&lt;title&gt;" in page
     assert "https://x.example/&lt;q&gt;" in page

@@ -73,7 +73,7 @@ def test_warm_plain_and_json_paths(args: list[str]) -> None:
     assert not _family(modules, "yaml"), "PyYAML imported with a fresh cache"
     assert not _family(modules, "rich"), "rich imported for plain or JSON output"
     assert not _family(modules, "typer"), "the fast path was not taken"
-    assert "heroinfacts.schema" not in modules
+    assert "heroinfacts.compiler" not in modules
     # records.py stands in for dataclasses on this path (~12 ms); calendar pulls in locale
     for slow in ("dataclasses", "inspect", "calendar"):
         assert slow not in modules, f"{slow} imported on a warm lookup"
@@ -88,7 +88,7 @@ def test_stored_output_needs_neither_rich_nor_sqlite(args: list[str]) -> None:
     env = {"FORCE_COLOR": "1", "COLUMNS": "80"}
     first = _imported(args, env)  # renders and stores it (in this environment)
     modules = _imported(args, env)
-    assert "heroinfacts.pages" in modules
+    assert "heroinfacts.stored_output" in modules
     assert "rich" in first or "sqlite3" in first
     for top in ("yaml", "rich", "typer", "sqlite3", "typing", "re"):
         assert not _family(modules, top), f"{top} imported to print a stored output"
@@ -101,9 +101,21 @@ def test_rendering_on_a_terminal_never_imports_rich_markdown(tmp_path: Path) -> 
     assert "rich.markdown" not in first
 
 
-def test_cold_paths_import_yaml_but_not_rich_for_json(tmp_path: Path) -> None:
+def test_cold_paths_import_yaml_only_to_build_and_never_rich_for_json(tmp_path: Path) -> None:
+    from pack_support import GOOD_PACK
+
+    from heroinfacts.cache import open_prebuilt
+    from heroinfacts.sources import shipped
+
     modules = _imported(["show", "heroin", "--json"], {"HEROINFACTS_CACHE_DIR": str(tmp_path)})
-    assert "yaml" in modules  # it did build
+    assert not _family(modules, "rich")
+    # A wheel copies the data compiled with the package; a source checkout builds it.
+    assert ("yaml" in modules) == (open_prebuilt([shipped()]) is None)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(GOOD_PACK)
+    args = ["show", "heroin", "--json", "--pack", str(pack)]
+    modules = _imported(args, {"HEROINFACTS_CACHE_DIR": str(tmp_path / "with-pack")})
+    assert "yaml" in modules  # a pack is always built
     assert not _family(modules, "rich")
 
 
@@ -154,3 +166,35 @@ def test_sha256_is_hashlib_sha256() -> None:
 
     data = b"heroinfacts" * 1000
     assert sources.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+#: Developer tools kept in the package, so that ``python -m heroinfacts.eval`` and friends work
+#: from any install as the README says, but apart from the runtime: no command imports them.
+DEV_TOOLS = {"heroinfacts.eval", "heroinfacts.jsondoc"}
+
+
+def test_no_runtime_module_imports_the_developer_tools() -> None:
+    import ast
+
+    import heroinfacts
+
+    root = Path(heroinfacts.__file__).resolve().parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        module = "heroinfacts." + ".".join(path.relative_to(root).with_suffix("").parts)
+        if module in DEV_TOOLS:
+            continue
+        package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, base] if base else parts)
+                names = [base, *(f"{base}.{a.name}" for a in node.names)]
+            found += [f"{module} imports {n}" for n in names if n in DEV_TOOLS]
+    assert found == []
+    assert (root / "eval.py").is_file() and (root / "jsondoc.py").is_file()

@@ -7,19 +7,19 @@ import ast
 from pathlib import Path
 
 import heroinfacts
-from heroinfacts import citations, schema
+from heroinfacts import citations, compiler
 
 PACKAGE = Path(heroinfacts.__file__).resolve().parent
 
 
-def test_the_schema_takes_its_csl_vocabulary_from_citations() -> None:
-    assert schema.CSL_TYPES is citations.CSL_TYPES
-    assert schema.CSL_NAME_KEYS is citations.CSL_NAME_KEYS
+def test_the_compiler_takes_its_csl_vocabulary_from_citations() -> None:
+    assert compiler.CSL_TYPES is citations.CSL_TYPES
+    assert compiler.CSL_NAME_KEYS is citations.CSL_NAME_KEYS
     variables = citations.CSL_STRING_VARS | citations.CSL_NUMBER_VARS
-    assert not set(schema.CSL_TEXT) - variables, "a reference key that is no CSL variable"
-    reference = set(schema.SECTIONS["references"]) - set(schema.COMMON) - {"type", "custom"}
+    assert not set(compiler.CSL_TEXT) - variables, "a reference key that is no CSL variable"
+    reference = set(compiler.SECTIONS["references"]) - set(compiler.COMMON) - {"type", "custom"}
     assert reference <= variables | citations.CSL_NAME_VARS | citations.CSL_DATE_VARS
-    assert reference >= set(schema.CSL_TEXT) | {"title", "author", "issued"}
+    assert reference >= set(compiler.CSL_TEXT) | {"title", "author", "issued"}
 
 
 def undocumented(tree: ast.Module) -> list[tuple[int, str]]:

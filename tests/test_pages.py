@@ -1,4 +1,4 @@
-"""Stored output (heroinfacts.pages): printed only when it is whole (length and SHA-256
+"""Stored output (heroinfacts.stored_output): printed only when it is whole (length and SHA-256
 checked), trusted (this user's, writable by no one else) and fresh (its data files unchanged);
 anything else is a miss, answered and stored again."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from heroinfacts import output, pages
+from heroinfacts import output, stored_output
 
 OUT = "\x1b[1mHeroin\x1b[0m\n" + "A line of text with ü and 🙂.\n" * 200
 ARGS = ["show", "heroin"]
@@ -20,14 +20,14 @@ ARGS = ["show", "heroin"]
 @pytest.fixture(autouse=True)
 def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HEROINFACTS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(pages, "argv", ARGS)
+    monkeypatch.setattr(stored_output, "argv", ARGS)
     data = tmp_path / "facts.yaml"
     data.write_text("data\n")
     return data
 
 
 def _path() -> Path:
-    path = pages.path_for(ARGS)
+    path = stored_output.path_for(ARGS)
     assert path is not None
     return Path(path)
 
@@ -41,32 +41,32 @@ def _run(data: Path, text: str = OUT, code: int = 0) -> int:
         output.message("a notice")
         return code
 
-    assert pages.record(run, lambda: [str(data)]) == code
+    assert stored_output.record(run, lambda: [str(data)]) == code
     return len(calls)
 
 
 def test_stored_output_round_trips(_own_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert pages.read(str(_path())) is None
+    assert stored_output.read(str(_path())) is None
     assert _run(_own_cache) == 1
     printed = capsys.readouterr()
     assert (printed.out, printed.err) == (OUT, "a notice\n")
-    assert pages.read(str(_path())) == (0, OUT.encode(), b"a notice\n")
+    assert stored_output.read(str(_path())) == (0, OUT.encode(), b"a notice\n")
     assert not [p for p in _path().parent.iterdir() if p.name.startswith(".page-")]
 
 
 def test_a_changed_data_file_makes_it_stale(_own_cache: Path) -> None:
     _run(_own_cache)
     _own_cache.write_text("other data\n")
-    assert pages.read(str(_path())) is None
+    assert stored_output.read(str(_path())) is None
 
 
 def test_the_key_covers_the_command_line_and_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    before = pages.path_for(ARGS)
-    assert pages.path_for(["show", "smack"]) != before
+    before = stored_output.path_for(ARGS)
+    assert stored_output.path_for(["show", "smack"]) != before
     monkeypatch.setenv("COLUMNS", "41")
-    assert pages.path_for(ARGS) != before
+    assert stored_output.path_for(ARGS) != before
 
 
 @pytest.mark.parametrize(
@@ -98,9 +98,9 @@ def test_damaged_output_is_a_miss_and_is_stored_again(_own_cache: Path, damage: 
     _run(_own_cache)
     path = _path()
     path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
-    assert pages.read(str(path)) is None
+    assert stored_output.read(str(path)) is None
     assert _run(_own_cache) == 1
-    assert pages.read(str(path)) is not None  # and stored again
+    assert stored_output.read(str(path)) is not None  # and stored again
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="no file owners on this system")
@@ -108,13 +108,13 @@ def test_output_others_may_write_is_not_trusted(_own_cache: Path) -> None:
     _run(_own_cache)
     path = _path()
     path.chmod(0o622)
-    assert pages.read(str(path)) is None
+    assert stored_output.read(str(path)) is None
     path.chmod(0o600)
-    assert pages.read(str(path)) is not None
+    assert stored_output.read(str(path)) is not None
     st = os.stat(path)
-    assert pages.trusted(st)
+    assert stored_output.trusted(st)
     other = os.stat_result((*tuple(st)[:4], st.st_uid + 1, *tuple(st)[5:]))
-    assert not pages.trusted(other)
+    assert not stored_output.trusted(other)
 
 
 def test_errors_and_unencodable_text_are_not_stored(
@@ -125,7 +125,7 @@ def test_errors_and_unencodable_text_are_not_stored(
     monkeypatch.setattr(output, "write", lambda text: None)
     output.recording = None
     _run(_own_cache, "bad \udcff surrogate\n")
-    assert pages.read(str(_path())) in (None, (0, b"", b"a notice\n"))
+    assert stored_output.read(str(_path())) in (None, (0, b"", b"a notice\n"))
 
 
 def test_a_cache_that_cannot_be_written_stores_nothing(
@@ -147,14 +147,14 @@ def test_a_repeat_in_a_real_process_is_the_same_bytes_without_the_package(tmp_pa
     again = subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=False)
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
     assert b"\x1b[" in again.stdout  # the terminal layout
-    assert b"heroinfacts.pages" in again.stderr and b"heroinfacts.views" not in again.stderr
+    assert b"heroinfacts.stored_output" in again.stderr and b"heroinfacts.views" not in again.stderr
     assert b"heroinfacts.views" in first.stderr
 
 
 def test_reading_imports_no_hashlib() -> None:
     code = (
-        "import sys; from heroinfacts import pages\n"
-        "pages.read(pages.path_for(['show', 'heroin']) or '')\n"
+        "import sys; from heroinfacts import stored_output\n"
+        "stored_output.read(stored_output.path_for(['show', 'heroin']) or '')\n"
         "print('hashlib' in sys.modules)\n"
     )
     out = subprocess.run(
@@ -175,9 +175,9 @@ def test_a_planted_output_is_never_replayed(_own_cache: Path, hostile: str) -> N
     """Only text, tabs, line breaks and SGR colour codes are ever replayed."""
     _run(_own_cache, "\x1b[1mHeroin\x1b[0m\tok\n")
     path = _path()
-    assert pages.read(str(path)) is not None
+    assert stored_output.read(str(path)) is not None
     _run(_own_cache, f"Heroin {hostile}\n")
-    assert pages.read(str(path)) is None
+    assert stored_output.read(str(path)) is None
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="no file owners on this system")
@@ -187,7 +187,7 @@ def test_nothing_is_stored_or_read_in_a_directory_others_can_write(
     _run(_own_cache)
     (tmp_path / "cache").chmod(0o777)
     try:
-        assert pages.path_for(ARGS) is None
+        assert stored_output.path_for(ARGS) is None
     finally:
         (tmp_path / "cache").chmod(0o700)
-    assert pages.path_for(ARGS) is not None
+    assert stored_output.path_for(ARGS) is not None

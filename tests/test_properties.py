@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 import heroinfacts
 from heroinfacts import citations
+from heroinfacts.compiler import CSL_TYPES, SourceFile, compile_sources
 from heroinfacts.errors import Problem
 from heroinfacts.names import normalize
-from heroinfacts.schema import CSL_TYPES, SourceFile, compile_sources
 from heroinfacts.search import normalize_query
 from heroinfacts.sources import shipped
 from heroinfacts.store import KnowledgeBase
@@ -533,7 +533,7 @@ def test_impossible_date_is_reported_at_its_line() -> None:
 
 def test_yamlio_parse_reports_unbuildable_values_itself() -> None:
     """yamlio.parse promises YamlProblem "on anything wrong"; a date it cannot build (or an
-    over-long integer) escapes it as ValueError. schema.parse covers for it; yamlio should not
+    over-long integer) escapes it as ValueError. compiler.parse covers for it; yamlio should not
     need that (issue 7, bug list in docs/robustness.md)."""
     from heroinfacts import yamlio
 

@@ -9,17 +9,17 @@ import pickle
 import pytest
 
 from heroinfacts.model import CiteCheck, Contact, Fact, Proportion, Resource, Topic
-from heroinfacts.records import FrozenInstanceError, Record, field, fields
+from heroinfacts.records import FrozenInstanceError, Struct, field, fields
 from heroinfacts.render.doc import Doc, Para
 from heroinfacts.search import Hit
 
 
-class Pair(Record):
+class Pair(Struct):
     left: str
     right: int = 0
 
 
-class Bag(Record, frozen=False):
+class Bag(Struct, frozen=False):
     items: list[int] = field(default_factory=list)
     count: int = 0
 
@@ -133,7 +133,7 @@ def test_to_dict_walks_nested_records() -> None:
 def test_a_required_field_after_a_default_is_refused() -> None:
     with pytest.raises(TypeError, match="without a default"):
 
-        class Bad(Record):  # the same rule as dataclasses
+        class Bad(Struct):  # the same rule as dataclasses
             a: int = 0
             b: int  # type: ignore[misc]
 
@@ -143,4 +143,4 @@ def test_lazily_evaluated_annotations_are_refused_loudly() -> None:
     # an annotate function instead of the __annotations__ dict. Empty fields would be wrong.
     namespace = {"__module__": __name__, "__annotate__": lambda fmt: {"a": int}}
     with pytest.raises(TypeError, match="from __future__ import annotations"):
-        type(Record)("Lazy", (Record,), namespace)
+        type(Struct)("Lazy", (Struct,), namespace)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import heroinfacts
 from heroinfacts import search as S
 from heroinfacts import store
+from heroinfacts.compiler import SourceFile, compile_sources
 from heroinfacts.eval import (
     BAR_RECALL_AT_1,
     BAR_RECALL_AT_3,
@@ -27,7 +28,6 @@ from heroinfacts.eval import (
 from heroinfacts.eval import (
     main as eval_main,
 )
-from heroinfacts.schema import SourceFile, compile_sources
 from heroinfacts.search import FILLER, Hit, SearchResult, ask, normalize_query, search
 from heroinfacts.search import index as s_index
 from heroinfacts.search import query as s_query

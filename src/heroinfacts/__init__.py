@@ -57,7 +57,7 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
     With no paths, checks the shipped data alone. A file whose bundle id is the shipped one
     (``heroinfacts-core``, an edited copy of ``data/facts.yaml``) is checked in its place.
     """
-    from .checking import validate_paths
+    from .validation import validate_paths
 
     return validate_paths([os.fspath(p) for p in paths])
 

@@ -3,8 +3,8 @@
 Start-up is most of what a lookup costs (docs/performance.md), so a lookup takes the shortest
 road it can:
 
-1. A repeat on a terminal is a read: :func:`heroinfacts.pages.replay` prints the stored output
-   and ends the process, having imported only ``os``, ``sys`` and a SHA-256.
+1. A repeat on a terminal is a read: :func:`heroinfacts.stored_output.replay` prints the
+   stored output and ends the process, having imported only ``os``, ``sys`` and a SHA-256.
 2. Otherwise the command line is parsed against the command table (:mod:`heroinfacts.cli.parse`)
    and the command answered without Typer.
 3. Whatever that parser leaves (``--help``, completion, usage errors, ``validate``,
@@ -27,14 +27,14 @@ def main() -> None:
 
     args = sys.argv[1:] = strip_flag(sys.argv[1:])  # --no-pager, on any command
     if not os.environ.get("_HEROINFACTS_COMPLETE"):
-        from . import pages
+        from . import stored_output
 
-        pages.replay(args)  # returns only when nothing is stored
+        stored_output.replay(args)  # returns only when nothing is stored
         from .cli.words import rewrite
 
         args = sys.argv[1:] = rewrite(args)  # `heroinfacts help`, `heroinfacts heroin`
-        pages.argv = args
-    from .entry import main as entry_main
+        stored_output.argv = args
+    from .guard import main as entry_main
 
     try:
         entry_main(_app)
@@ -54,7 +54,7 @@ def main() -> None:
 
 
 def _app(prog_name: str) -> None:
-    """What :func:`heroinfacts.entry.main` runs: the fast path when it applies, else Typer."""
+    """What :func:`heroinfacts.guard.main` runs: the fast path when it applies, else Typer."""
     args = sys.argv[1:]
     code = _fast(args)
     if code is not None:
@@ -62,9 +62,9 @@ def _app(prog_name: str) -> None:
     from .cli.typer_app import app
 
     if ("-h" in args or "--help" in args) and not os.environ.get("_HEROINFACTS_COMPLETE"):
-        from . import pages
+        from . import stored_output
 
-        pages.record_help(lambda: app(prog_name=prog_name))
+        stored_output.record_help(lambda: app(prog_name=prog_name))
     else:
         app(prog_name=prog_name)
 
@@ -83,7 +83,7 @@ def _fast(argv: list[str]) -> int | None:
     try:
         return execute(*parsed)
     except BrokenPipeError:  # the reader went away: quietly, exit 1 as Click does
-        from .entry import silence_stdout
+        from .guard import silence_stdout
 
         silence_stdout()
         return 1

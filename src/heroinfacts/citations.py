@@ -702,7 +702,7 @@ def ris(refs: Iterable[Mapping[str, Any]]) -> str:
 # --- CSL-JSON -----------------------------------------------------------------------------------
 
 # The CSL 1.0.2 data schema (csl-data.json): item types and variables by kind. This is the one
-# list of them: the schema checks (schema.py) take theirs from here.
+# list of them: the data checks (compiler.py) take theirs from here.
 # fmt: off
 CSL_TYPES = frozenset({
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .records import Record
+from .records import Struct
 
 
-class Problem(Record):
+class Problem(Struct):
     """One thing wrong with a data file, with where it is and what to do about it."""
 
     file: str

@@ -3,7 +3,7 @@
 A handout is one :class:`~heroinfacts.render.doc.Doc`, built here from the knowledge base (the same
 blocks and the same reference numbering as ``show``) and rendered by the file's suffix:
 
-* ``.html`` - one self-contained page (:mod:`heroinfacts.render.html`): print CSS, icon arrays
+* ``.html`` - one self-contained page (:mod:`heroinfacts.render.webpage`): print CSS, icon arrays
   and QR codes as inline SVG, no scripts, fonts, images or links to load;
 * ``.md`` - Markdown (:mod:`heroinfacts.render.markdown`), every character escaped;
 * ``.txt`` - plain text at 80 columns (:mod:`heroinfacts.render.plain`).
@@ -338,9 +338,9 @@ def qr_svg(url: str, ident: str) -> str | None:
 def render(handout: Handout, fmt: str) -> str:
     """The handout as text in ``fmt`` (``html``, ``markdown`` or ``text``)."""
     if fmt == "html":
-        from .render import html
+        from .render import webpage
 
-        return html.render(handout.doc, title=handout.title, lang=handout.language, qr=qr_svg)
+        return webpage.render(handout.doc, title=handout.title, lang=handout.language, qr=qr_svg)
     if fmt == "markdown":
         from .render import markdown
 

@@ -1,6 +1,6 @@
 """SHA-256 without ``hashlib`` where CPython has its own module: the same digest, while
 ``import hashlib`` loads OpenSSL, 2-4 ms at every start. Imports nothing of the package, so the
-first module a run loads (``heroinfacts.pages``, which replays stored output) can use it."""
+first module a run loads (``heroinfacts.stored_output``, which replays stored output) can use it."""
 
 from __future__ import annotations
 

@@ -27,12 +27,12 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, records.Record):
+    if isinstance(value, records.Struct):
         return {k: _plain(getattr(value, k)) for k in value._fields}
     return value
 
 
-class Record(records.Record):
+class Record(records.Struct):
     """Shared conversions of every record type."""
 
     def to_dict(self) -> dict[str, Any]:

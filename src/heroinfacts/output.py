@@ -10,7 +10,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .records import Record
+from .records import Struct
 from .render.doc import Doc
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .views import View
 
 
-class Mode(Record):
+class Mode(Struct):
     """Resolved output settings for one run."""
 
     json: bool
@@ -90,7 +90,8 @@ def decide(
 
 
 #: While a list, everything written (``(1, text)`` on stdout, ``(2, text)`` on stderr) is also
-#: appended to it, so that a terminal's output can be stored (:func:`heroinfacts.pages.record`).
+#: appended to it, so that a terminal's output can be stored
+#: (:func:`heroinfacts.stored_output.record`).
 recording: list[tuple[int, str]] | None = None
 
 

@@ -1,17 +1,18 @@
-"""Record classes: what ``@dataclass(slots=True)`` gives, without its cost at every start.
+"""Record classes (:class:`Struct`): what ``@dataclass(slots=True)`` gives, without its cost
+at every start.
 
 ``dataclasses`` writes and compiles half a dozen methods for each class it decorates, and
 importing it pulls in ``inspect``, ``ast`` and ``dis``. For the twenty-odd record types a lookup
 needs that came to ~12 ms of every run, a quarter of the time of ``heroinfacts ask --json``
-(docs/performance.md). Here the methods are written once, in :class:`Record`, and read the
+(docs/performance.md). Here the methods are written once, in :class:`Struct`, and read the
 field names that the metaclass collects from each class's annotations::
 
-    class Contact(Record):                 # frozen, slotted, compared and hashed by value
+    class Contact(Struct):                 # frozen, slotted, compared and hashed by value
         kind: str
         value: str
         label: str | None = None
 
-    class Doc(Record, frozen=False):        # mutable fields
+    class Doc(Struct, frozen=False):        # mutable fields
         blocks: list[Block] = field(default_factory=list)
 
 Fields are read from ``__annotations__`` in the class namespace, which ``from __future__ import
@@ -39,7 +40,7 @@ else:
         return lambda cls: cls
 
 
-__all__ = ["FrozenInstanceError", "Record", "field", "fields"]
+__all__ = ["FrozenInstanceError", "Struct", "field", "fields"]
 
 T = TypeVar("T")
 
@@ -62,7 +63,7 @@ def field(*, default_factory: Callable[[], T]) -> T:
     return _Factory(default_factory)  # type: ignore[return-value]
 
 
-def fields(record: Record | type[Record]) -> tuple[str, ...]:
+def fields(record: Struct | type[Struct]) -> tuple[str, ...]:
     """The names of a record's fields, in order."""
     return record._fields
 
@@ -126,7 +127,7 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
-class Record(metaclass=_RecordType):
+class Struct(metaclass=_RecordType):
     """Base of the record types: ``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` by field.
 
     Frozen unless the class says ``frozen=False``: assigning a field raises
@@ -181,5 +182,5 @@ class Record(metaclass=_RecordType):
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
-    def __reduce__(self) -> tuple[type[Record], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[type[Struct], tuple[Any, ...]]:
         return type(self), tuple(getattr(self, k) for k in self._fields)

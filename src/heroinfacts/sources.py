@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem, UsageError
 from .hashing import sha256
-from .records import Record
+from .records import Struct
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -63,7 +63,7 @@ def user_dir(kind: str) -> str:
     return found
 
 
-class DataFile(Record):
+class DataFile(Struct):
     """A data file to load: how to name it, how to read it, and a cheap identity for the cache."""
 
     name: str

@@ -29,7 +29,7 @@ from .model import (
 from .names import normalize
 
 if TYPE_CHECKING:
-    from .schema import Compiled
+    from .compiler import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
 FORMAT = 5

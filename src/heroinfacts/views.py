@@ -20,7 +20,7 @@ from .model import (
     Substance,
     Topic,
 )
-from .records import Record, field
+from .records import Struct, field
 from .render.doc import (
     Bullets,
     Callout,
@@ -44,7 +44,7 @@ NO_DATA = (
 )
 
 
-class View(Record, frozen=False):
+class View(Struct, frozen=False):
     """A command's result: the human document, the JSON data and the exit code."""
 
     doc: Doc

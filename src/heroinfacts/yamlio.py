@@ -57,7 +57,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 class RereadInt(int):
     """An integer YAML read from text that does not say it as written (``0117`` is 79,
     ``1_800_662`` is 1800662, ``12:34:56`` is 45296): ``source`` keeps what was written, so a
-    field that wants text can refuse it (see ``schema._str``)."""
+    field that wants text can refuse it (see ``compiler._str``)."""
 
     source: str
 
@@ -75,7 +75,7 @@ def _as_written(value: Any, source: str) -> Any:
     """``value``, or it marked with ``source`` when YAML read ``source`` as another number."""
     kind = type(value)
     if (kind is not int and kind is not float) or value != value or value in _INFINITE:
-        return value  # NaN and infinities stay the loader's one object (``schema._str`` refuses)
+        return value  # NaN and infinities stay the loader's one object (``compiler._str`` refuses)
     try:
         same = repr(value) == source
     except ValueError:  # an integer too long to print: refused elsewhere

@@ -13,7 +13,7 @@ import typer
 import yaml
 from cli_support import ANSI, BOX, Run, no_ansi_no_boxes
 
-from heroinfacts import entry, output
+from heroinfacts import guard, output
 from heroinfacts.cli import app
 from heroinfacts.sources import shipped
 
@@ -109,7 +109,7 @@ def test_a_broken_config_file_is_a_notice_and_an_error_for_validate(
 def _run_entry(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     monkeypatch.setattr(sys, "argv", ["heroinfacts", *args])
     with pytest.raises(SystemExit) as exc:
-        entry.main(app)
+        guard.main(app)
     code = exc.value.code
     assert isinstance(code, int)
     return code
@@ -136,7 +136,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEROINFACTS_DEBUG", "1")
     monkeypatch.setattr(sys, "argv", ["heroinfacts", "topics"])
     with pytest.raises(RuntimeError, match="something broke"):
-        entry.main(app)
+        guard.main(app)
 
 
 def test_entry_exit_codes_pass_through(

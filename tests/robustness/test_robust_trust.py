@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from robust_support import Result, Runner
 
-from heroinfacts import pages
+from heroinfacts import stored_output
 
-PAGE_MAGIC = pages.MAGIC  # how a stored output begins
+PAGE_MAGIC = stored_output.MAGIC  # how a stored output begins
 #: What a planted page tried: OSC 52 (write the clipboard), the alternate screen, a title.
 HOSTILE = "\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[?1049h\x1b]0;owned\x07Everything is fine.\n"
 

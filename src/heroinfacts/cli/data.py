@@ -10,8 +10,8 @@ from .table import Params
 
 def validate(p: Params) -> int:
     """Each problem as file:line: message on stdout (JSON with --json); exit 3 if any."""
-    from ..checking import validate_report
     from ..sources import configured_packs
+    from ..validation import validate_report
 
     json_ = p["json_"]
     try:

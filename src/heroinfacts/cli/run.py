@@ -10,12 +10,13 @@ from .table import Command, Params
 
 def execute(command: Command, params: Params) -> int:
     """Answer ``command`` with ``params`` and return the exit code. A command whose output is a
-    function of its inputs stores what it printed, for a repeat (:mod:`heroinfacts.pages`)."""
+    function of its inputs stores what it printed, for a repeat
+    (:mod:`heroinfacts.stored_output`)."""
     run = command.function()
     if command.stored:
-        from .. import pages
+        from .. import stored_output
 
-        return pages.record(lambda: int(run(params)), lambda: data_paths(params))
+        return stored_output.record(lambda: int(run(params)), lambda: data_paths(params))
     return int(run(params))
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..records import Record
+from ..records import Struct
 
 Params = dict[str, Any]
 
 
-class Option(Record):
+class Option(Struct):
     """An option: ``--long``/``-s``, a flag or one value (``int``, ``str``, or ``list``:
     repeatable)."""
 
@@ -50,7 +50,7 @@ class Option(Record):
         return None if self.kind == "list" else self.default
 
 
-class Argument(Record):
+class Argument(Struct):
     """Positional words: ``most`` None takes any number (a list), 1 takes one (a string)."""
 
     dest: str
@@ -60,7 +60,7 @@ class Argument(Record):
     most: int | None = None
 
 
-class Command(Record):
+class Command(Struct):
     """One command: its name, help (the first paragraph is the summary), an example, its
     arguments and options, and ``run(params) -> exit code``, named as ``module:function``
     under :mod:`heroinfacts.cli` so that the table imports nothing heavy."""

@@ -190,6 +190,6 @@ app.callback()(_typed(_program, _program_signature(), PROGRAM.help))
 def main() -> None:
     """Console entry point straight into the Typer app (no fast path): never a traceback unless
     HEROINFACTS_DEBUG=1."""
-    from ..entry import main as entry_main
+    from ..guard import main as entry_main
 
     entry_main(app)

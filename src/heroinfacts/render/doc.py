@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Union
 
-from ..records import Record, field
+from ..records import Struct, field
 
 #: Styles a span may carry; each renderer maps them to its own means (or ignores them).
 STYLES = ("bold", "italic", "dim", "cite", "id", "hl", "warn", "danger", "ok", "link", "cmd")
@@ -57,27 +57,27 @@ def short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class Title(Record, frozen=False):
+class Title(Struct, frozen=False):
     """The page's title, with a line under it."""
 
     text: str
     subtitle: str | None = None
 
 
-class Heading(Record, frozen=False):
+class Heading(Struct, frozen=False):
     """A section heading."""
 
     text: str
 
 
-class Para(Record, frozen=False):
+class Para(Struct, frozen=False):
     """A paragraph: one line of styled spans."""
 
     line: Line
     style: str = ""  # "dim" for footnotes
 
 
-class Bullets(Record, frozen=False):
+class Bullets(Struct, frozen=False):
     """A list of lines, each with a bullet, a check box or a number."""
 
     items: list[Line]
@@ -98,7 +98,7 @@ def figures(numerator: int, denominator: int) -> tuple[int, int]:
     return numerator, denominator
 
 
-class IconArray(Record, frozen=False):
+class IconArray(Struct, frozen=False):
     """``numerator`` in ``denominator``, drawn as filled and empty icons, with its sentence."""
 
     numerator: int
@@ -112,14 +112,14 @@ class IconArray(Record, frozen=False):
         return figures(self.numerator, self.denominator)
 
 
-class Table(Record, frozen=False):
+class Table(Struct, frozen=False):
     """Rows of cells under headers; each cell is one line of spans."""
 
     headers: list[str]
     rows: list[list[Line]]
 
 
-class Callout(Record, frozen=False):
+class Callout(Struct, frozen=False):
     """A boxed notice: crisis help, a warning, a "no data is not safe" message."""
 
     title: str
@@ -127,14 +127,14 @@ class Callout(Record, frozen=False):
     tone: str = "help"  # help | danger | warn
 
 
-class References(Record, frozen=False):
+class References(Struct, frozen=False):
     """Numbered references: each entry is APA segments (text, italic)."""
 
     entries: list[tuple[int, list[tuple[str, bool]]]]
     title: str = "References"
 
 
-class Rows(Record, frozen=False):
+class Rows(Struct, frozen=False):
     """Tab-separated machine rows for plain mode (``topics`` piped): nothing else is printed."""
 
     rows: list[list[str]]
@@ -143,7 +143,7 @@ class Rows(Record, frozen=False):
 Block = Union[Title, Heading, Para, Bullets, IconArray, Table, Callout, References, Rows]  # noqa: UP007 (a runtime alias on 3.10)
 
 
-class Doc(Record, frozen=False):
+class Doc(Struct, frozen=False):
     """A page: blocks in order, built once by a view and rendered by each renderer."""
 
     blocks: list[Block] = field(default_factory=list)

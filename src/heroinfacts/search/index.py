@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .text import FILLER, MAX_WORD, _content, _words
 
 if TYPE_CHECKING:
-    from ..schema import Compiled
+    from ..compiler import Compiled
 
 #: Hit kinds, in the order that breaks ties between equal scores.
 KINDS = ("topic", "term", "list", "fact", "item", "interaction", "resource", "reference")

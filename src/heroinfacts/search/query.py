@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..records import Record, field
+from ..records import Struct, field
 from . import crisis
 from .index import MAX_PHRASE, PROPORTION_MARK
 from .text import FILLER, MAX_TOKENS, _content, _distance, _stem, _words
@@ -94,7 +94,7 @@ Phrase = tuple[str, ...]
 Clause = tuple[Phrase, ...]  # phrases that must all match
 
 
-class _Group(Record, frozen=False):
+class _Group(Struct, frozen=False):
     """One concept of the query: alternative clauses, any of which may match."""
 
     clauses: list[Clause]
@@ -109,7 +109,7 @@ class _Group(Record, frozen=False):
     said: tuple[str, ...] = ()  # its words, and the names of the things it names (smack: heroin)
 
 
-class _Query(Record, frozen=False):
+class _Query(Struct, frozen=False):
     groups: list[_Group]
     corrected: str | None
     concerns: list[str]

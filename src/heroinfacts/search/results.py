@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records import Record
+from ..records import Struct
 
 
-class Hit(Record):
+class Hit(Struct):
     """One search result: an entry of the knowledge base."""
 
     kind: str  # fact|topic|list|item|term|interaction|resource|reference
@@ -31,7 +31,7 @@ class Hit(Record):
         }
 
 
-class SearchResult(Record):
+class SearchResult(Struct):
     """What :func:`search` and :func:`ask` return."""
 
     query: str

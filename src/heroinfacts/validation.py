@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .compiler import NOT_PARSED, Compiled, SourceFile, compile_sources, parse
 from .errors import DataError, Problem
-from .schema import NOT_PARSED, Compiled, SourceFile, compile_sources, parse
 from .sources import SHIPPED_BUNDLE_ID, DataFile, pack_file, shipped
 from .yamlio import YamlProblem
 
