@@ -22,6 +22,7 @@ import sys
 
 
 def main() -> None:
+    """The console script: replay a stored page if there is one, else run the app."""
     from .pager import strip_flag
 
     args = sys.argv[1:] = strip_flag(sys.argv[1:])  # --no-pager, on any command

@@ -74,6 +74,7 @@ def cache_location() -> str:
 
 
 def cache_dir() -> Path:
+    """The cache directory as a :class:`pathlib.Path` (see :func:`cache_location`)."""
     from pathlib import Path
 
     return Path(cache_location())
@@ -151,17 +152,11 @@ def _identities(files: Sequence[DataFile]) -> list[bytes]:
 
 
 def fingerprint(files: Sequence[DataFile]) -> str:
+    """The cache file's key: changes with the tool's version, the store's format and any data
+    file."""
     from . import store
 
     h = sha256(f"{__version__}\0{store.FORMAT}".encode())
-    for ident in _identities(files):
-        h.update(ident)
-    return str(h.hexdigest()[:32])
-
-
-def data_key(files: Sequence[DataFile]) -> str:
-    """Changes whenever the tool or any data file changes (for caches of rendered output)."""
-    h = sha256(__version__.encode())
     for ident in _identities(files):
         h.update(ident)
     return str(h.hexdigest()[:32])
@@ -260,15 +255,6 @@ def write_prebuilt(data: str, out: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(out)
     _write_db(out, compiled, meta)
-
-
-def open_cached(files: Sequence[DataFile]) -> store.KnowledgeBase | None:
-    """The knowledge base from a fresh cache file, or None (nothing is built or written)."""
-    fp = fingerprint(files)
-    directory = cache_location()
-    if not trusted(directory):
-        return None
-    return _open_cached(os.path.join(directory, f"kb-{fp}.sqlite"), fp)
 
 
 class _Stages:

@@ -30,7 +30,19 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["apa", "apa_segments", "bibtex", "csl_json", "ris"]
+__all__ = [
+    "CSL_DATE_VARS",
+    "CSL_NAME_KEYS",
+    "CSL_NAME_VARS",
+    "CSL_NUMBER_VARS",
+    "CSL_STRING_VARS",
+    "CSL_TYPES",
+    "apa",
+    "apa_segments",
+    "bibtex",
+    "csl_json",
+    "ris",
+]
 
 Segment = tuple[str, bool]
 _Date = tuple[int, int | None, int | None]
@@ -708,9 +720,10 @@ def ris(refs: Iterable[Mapping[str, Any]]) -> str:
 
 # --- CSL-JSON -----------------------------------------------------------------------------------
 
-# The CSL 1.0.2 data schema (csl-data.json): item types and variables by kind.
+# The CSL 1.0.2 data schema (csl-data.json): item types and variables by kind. This is the one
+# list of them: the data checks (compiler.py) take theirs from here.
 # fmt: off
-_CSL_TYPES = frozenset({
+CSL_TYPES = frozenset({
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
     "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
     "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview",
@@ -719,22 +732,22 @@ _CSL_TYPES = frozenset({
     "personal_communication", "post", "post-weblog", "regulation", "report", "review",
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"
 })
-_CSL_NAME_VARS = frozenset({
+CSL_NAME_VARS = frozenset({
     "author", "chair", "collection-editor", "compiler", "composer", "container-author",
     "contributor", "curator", "director", "editor", "editorial-director", "executive-producer",
     "guest", "host", "interviewer", "illustrator", "narrator", "organizer", "original-author",
     "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator",
     "translator"
 })
-_CSL_DATE_VARS = frozenset({
+CSL_DATE_VARS = frozenset({
     "accessed", "available-date", "event-date", "issued", "original-date", "submitted"
 })
-_CSL_NUMBER_VARS = frozenset({
+CSL_NUMBER_VARS = frozenset({
     "chapter-number", "citation-number", "collection-number", "edition",
     "first-reference-note-number", "issue", "locator", "number", "number-of-pages",
     "number-of-volumes", "page", "page-first", "part", "printing", "supplement", "volume"
 })
-_CSL_STRING_VARS = frozenset({
+CSL_STRING_VARS = frozenset({
     "citation-key", "language", "journalAbbreviation", "shortTitle", "abstract", "annote",
     "archive", "archive_collection", "archive_location", "archive-place", "authority",
     "call-number", "citation-label", "collection-title", "container-title",
@@ -745,7 +758,7 @@ _CSL_STRING_VARS = frozenset({
     "scale", "section", "source", "status", "title", "title-short", "URL", "version",
     "volume-title", "volume-title-short", "year-suffix"
 })
-_CSL_NAME_KEYS = frozenset({
+CSL_NAME_KEYS = frozenset({
     "family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal"
 })
 # fmt: on
@@ -790,7 +803,7 @@ def _csl_name(name: object) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = {}
     for key, value in name.items():
-        if key in _CSL_NAME_KEYS and isinstance(value, str):
+        if key in CSL_NAME_KEYS and isinstance(value, str):
             out[key] = _clean_str(value)
         elif key in _CSL_NAME_FLAGS:
             flag = _scalar(value, numbers=True, flags=True)
@@ -832,17 +845,17 @@ def _csl_item(ref: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in ref.items():
         new: Any = None
         if key == "type":
-            new = value if isinstance(value, str) and value in _CSL_TYPES else "document"
+            new = value if isinstance(value, str) and value in CSL_TYPES else "document"
         elif key == "id":
             new = _scalar(value, numbers=True)
             new = _clean_str(str(value)) if new is None else new
-        elif key in _CSL_NAME_VARS:
+        elif key in CSL_NAME_VARS:
             if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
                 new = [n for n in map(_csl_name, value) if n is not None]
-        elif key in _CSL_DATE_VARS:
+        elif key in CSL_DATE_VARS:
             new = _csl_date(value)
-        elif key in _CSL_NUMBER_VARS or key in _CSL_STRING_VARS:
-            new = _scalar(value, numbers=key in _CSL_NUMBER_VARS)
+        elif key in CSL_NUMBER_VARS or key in CSL_STRING_VARS:
+            new = _scalar(value, numbers=key in CSL_NUMBER_VARS)
         elif key == "categories":
             if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
                 new = [_clean_str(v) for v in value if isinstance(v, str)]

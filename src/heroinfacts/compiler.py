@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import yamlio
+from .citations import CSL_NAME_KEYS, CSL_TYPES
 from .errors import Problem
 from .model import CONCERNS
 from .names import normalize
@@ -29,56 +30,8 @@ ALIAS_KINDS = {
     "substance": "substances",
     "class": "classes",
 }
-# CSL 1.0.2 item types.
-CSL_TYPES = frozenset(
-    [
-        "article",
-        "article-journal",
-        "article-magazine",
-        "article-newspaper",
-        "bill",
-        "book",
-        "broadcast",
-        "chapter",
-        "classic",
-        "collection",
-        "dataset",
-        "document",
-        "entry",
-        "entry-dictionary",
-        "entry-encyclopedia",
-        "event",
-        "figure",
-        "graphic",
-        "hearing",
-        "interview",
-        "legal_case",
-        "legislation",
-        "manuscript",
-        "map",
-        "motion_picture",
-        "musical_score",
-        "pamphlet",
-        "paper-conference",
-        "patent",
-        "performance",
-        "periodical",
-        "personal_communication",
-        "post",
-        "post-weblog",
-        "regulation",
-        "report",
-        "review",
-        "review-book",
-        "software",
-        "song",
-        "speech",
-        "standard",
-        "thesis",
-        "treaty",
-        "webpage",
-    ]
-)
+#: The CSL text and number variables a reference may have here: a choice among those of
+#: :mod:`.citations` (tests/test_package_rules.py checks that each one is a CSL variable).
 CSL_TEXT = (
     "container-title",
     "collection-title",
@@ -292,9 +245,9 @@ def _csl_date(v: Any) -> dict[str, Any]:
 def _author(v: Any) -> dict[str, str]:
     if not isinstance(v, dict) or not v:
         raise _Invalid("must be {family, given} or {literal}")
-    keys = {"family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle"}
-    if set(v) - keys:
-        raise _Invalid(f"has unknown keys: {', '.join(sorted(map(_label, set(v) - keys)))}")
+    if set(v) - CSL_NAME_KEYS:
+        unknown = sorted(map(_label, set(v) - CSL_NAME_KEYS))
+        raise _Invalid(f"has unknown keys: {', '.join(unknown)}")
     if "literal" not in v and "family" not in v:
         raise _Invalid("needs `family` (with `given`) or `literal`")
     return {k: _str(x) for k, x in v.items()}
@@ -493,13 +446,14 @@ class _Checker:
     def where(self, loc: Loc) -> str:
         return f"{self.files[loc[0]].name}:{self.line(loc)}"
 
-    def mapping(self, value: Any, spec: Spec, loc: Loc, what: str) -> dict[str, Any] | None:
-        """Check one mapping against ``spec``; None when it is unusable."""
+    def fields(self, value: Any, spec: Spec, loc: Loc, what: str) -> dict[str, Any] | None:
+        """Check every key of one mapping against ``spec``, a problem for each key that is
+        unknown, missing or wrong; the clean values of the keys that are right (in ``spec``'s
+        order), so that the parts they hold can be checked too. None when it is no mapping."""
         if not isinstance(value, dict):
             self.problem(loc, f"{what} must be a mapping of keys to values, not {_kind(value)}")
             return None
         out: dict[str, Any] = {}
-        ok = True
         for key in value:
             if key not in spec:
                 hint = _close(_label(key), spec)
@@ -507,19 +461,22 @@ class _Checker:
                     (loc[0], (*loc[1], _label(key))),
                     f"{what} has an unknown key {_show(key)}{hint}",
                 )
-                ok = False
         for key, (check, required) in spec.items():
             if key not in value:
                 if required:
                     self.problem(loc, f"{what} is missing the required key {key!r}")
-                    ok = False
                 continue
             try:
                 out[key] = check(value[key])
             except _Invalid as err:
                 self.problem((loc[0], (*loc[1], key)), f"{what}: {key} {err}")
-                ok = False
-        return out if ok else None
+        return out
+
+    def mapping(self, value: Any, spec: Spec, loc: Loc, what: str) -> dict[str, Any] | None:
+        """Check one mapping against ``spec`` (see :meth:`fields`); None when it is unusable."""
+        before = len(self.raw_problems)
+        out = self.fields(value, spec, loc, what)
+        return out if len(self.raw_problems) == before else None
 
 
 def _close(word: str, options: Iterable[str]) -> str:
@@ -552,41 +509,158 @@ def compile_sources(
 ) -> tuple[Compiled, list[Problem]]:
     """Check ``files`` together and build their records; problems are sorted by file and line.
 
-    Every file is parsed first, then checked; ``checking`` (if given) is told how much of the
-    check is done, from 0 to 1, every :data:`CHECK_STEP` entries and at the end.
+    The passes, in order (each a method of :class:`_Compiler`): ``read`` parses every file;
+    ``check_file`` checks each file's top level and each of its entries (every field, then the
+    parts nested in it), applies the rules on ids, overrides and protected entries, and keeps
+    the records that pass; ``cross_check`` resolves what entries name across files (cites,
+    related topics, classes, severities, interaction pairs, names and aliases).
+
+    Every problem of an entry is reported, not only its first, so a broken pack is fixed in one
+    run. An entry with a problem is not kept, and what names it is not reported again as
+    missing: one mistake, one problem. ``checking`` (if given) is told how much of the check is
+    done, from 0 to 1, every :data:`CHECK_STEP` entries and at the end.
     """
-    ck = _Checker(files)
-    out = Compiled(records={kind: {} for kind in KIND.values()})
-    origin: dict[tuple[str, str], Loc] = {}  # (kind, id) -> where it was defined
-    fact_ids: dict[str, Loc] = {}
-    item_ids: dict[str, Loc] = {}
-    cited: set[str] = set()
-    cite_refs: list[tuple[Loc, str, str]] = []  # (loc, ref id, what cites it)
-    later_checks: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
-    alias_adds: list[tuple[Loc, dict[str, Any]]] = []
-    guards = _Guards(ck, out.records)
-    rejected_refs: set[str] = set()  # references refused above: their cites are not reported
+    run = _Compiler(files)
+    docs = run.read()
+    for fi, doc in enumerate(docs):
+        run.check_file(fi, doc, checking)
+    run.cross_check()
+    if checking is not None:
+        checking(1.0)
+    return run.out, _resolve(run.ck)
 
-    docs: list[Any] = []
-    for fi, sf in enumerate(files):
-        try:
-            docs.append(parse(sf.raw) if sf.doc is NOT_PARSED else sf.doc)
-        except yamlio.YamlProblem as err:
-            ck.raw_problems.append((fi, (), err.message, err.line or 1))
-            docs.append(NOT_PARSED)
-    total = max(1, sum(map(_entry_count, docs)))
-    done = 0
 
-    for fi, (sf, doc) in enumerate(zip(files, docs, strict=True)):
+Rec = dict[str, Any]  # a record being built
+Found = list[tuple[Loc, str]]  # cites found so far, with where each is written
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A list of nested mappings in an entry: a topic's facts, a list's items, a resource's
+    contacts. Each is checked against ``spec``; what is said of all of them is here."""
+
+    key: str  # the entry's key that holds them
+    spec: Spec
+    noun: str  # "item 2 of list 'x'"
+    #: A fact is named by its id as written ("fact 'x'") rather than by its place.
+    by_id: bool = False
+    #: When set, ids are unique across all files, and a second one is "{unique} 'x' is
+    #: already defined at ..."
+    unique: str | None = None
+    #: Keys every record of the part has (before its own) and the key naming its entry.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    owner_key: str | None = None
+    #: More checks of a part: (compiler, its clean keys, loc, what, shipped, cites found).
+    check: Callable[[_Compiler, Rec, Loc, str, bool, Found], None] | None = None
+
+
+def _check_fact(
+    run: _Compiler, fact: Rec, loc: Loc, what: str, shipped: bool, cites: Found
+) -> None:
+    """A fact's cites and its proportion (a count of people: 0 < numerator <= denominator)."""
+    if "cites" in fact:
+        _read_cites(run.ck, fact, loc, what, shipped, cites)
+    if "proportion" in fact:
+        ploc: Loc = (loc[0], (*loc[1], "proportion"))
+        prop = run.ck.mapping(fact["proportion"], PROPORTION, ploc, f"{what}: proportion")
+        if prop is None:
+            return
+        if not 0 < prop["numerator"] <= prop["denominator"] <= 1000:
+            run.ck.problem(ploc, f"{what}: proportion needs 0 < numerator <= denominator <= 1000")
+            return
+        fact["proportion"] = prop
+
+
+def _check_contact(run: _Compiler, contact: dict[str, Any], loc: Loc, what: str, *_: Any) -> None:
+    """A contact whose value and label agree (see :func:`contact_problem`)."""
+    if "kind" in contact and "value" in contact:
+        wrong = contact_problem(contact)
+        if wrong is not None:
+            run.ck.problem(loc, f"{what}: {wrong}")
+
+
+#: The nested parts of each section that has them.
+PARTS = {
+    "topics": _Part(
+        "facts", FACT, "fact", by_id=True, unique="fact", owner_key="topic", check=_check_fact
+    ),
+    "lists": _Part("items", ITEM, "item", unique="list item"),
+    "resources": _Part(
+        "contacts", CONTACT, "contact", defaults={"label": None}, check=_check_contact
+    ),
+}
+#: What an entry names in other sections, checked once every file is read: section ->
+#: (key, kind of record named, message after the entry's name; ``{}`` is the id named).
+WANTS = {
+    "topics": [("related", "topic", "related topic {!r} does not exist")],
+    "substances": [("classes", "class", "class {!r} does not exist")],
+    "interactions": [
+        ("classes", "class", "class {!r} does not exist"),
+        ("severity", "severity", "severity {!r} is not defined in `severities`"),
+    ],
+}
+
+
+class _Compiler:
+    """What the passes of :func:`compile_sources` share: the records kept so far, where each
+    was defined, and what is left to resolve once every file is read."""
+
+    def __init__(self, files: Sequence[SourceFile]) -> None:
+        self.files = files
+        self.ck = _Checker(files)
+        self.out = Compiled(records={kind: {} for kind in KIND.values()})
+        self.guards = _Guards(self.ck, self.out.records)
+        self.origin: dict[tuple[str, str], Loc] = {}  # (kind, id) -> where the record kept is
+        #: Ids that are unique across all files (facts, list items) -> where each was first.
+        self.part_ids: dict[str, dict[str, Loc]] = {
+            p.unique: {} for p in PARTS.values() if p.unique
+        }
+        #: Reference ids cited anywhere, by entries not kept too: their references are not
+        #: also reported as unused.
+        self.cited: set[str] = set()
+        self.cite_refs: list[tuple[Loc, str, str]] = []  # (loc, ref id, what cites it)
+        self.wanted: list[tuple[Loc, str, str, str]] = []  # (loc, kind wanted, id, message)
+        self.alias_adds: list[tuple[Loc, dict[str, Any]]] = []
+        #: (kind, id) of entries not kept for a problem of their own: what names them is not
+        #: reported as missing.
+        self.rejected: set[tuple[str, str]] = set()
+        #: Entries not kept whose id is not defined elsewhere: their names are still checked.
+        self.unkept: dict[str, dict[str, tuple[dict[str, Any], Loc]]] = {
+            kind: {} for kind in KIND.values()
+        }
+        self.total = 1
+        self.done = 0
+
+    # --- pass 1 ------------------------------------------------------------------------------
+
+    def read(self) -> list[Any]:
+        """Parse every file (or take the caller's parse); a file that is not YAML is a problem
+        at its line and stays NOT_PARSED."""
+        docs: list[Any] = []
+        for fi, sf in enumerate(self.files):
+            try:
+                docs.append(parse(sf.raw) if sf.doc is NOT_PARSED else sf.doc)
+            except yamlio.YamlProblem as err:
+                self.ck.raw_problems.append((fi, (), err.message, err.line or 1))
+                docs.append(NOT_PARSED)
+        self.total = max(1, sum(map(_entry_count, docs)))
+        return docs
+
+    # --- pass 2 ------------------------------------------------------------------------------
+
+    def check_file(self, fi: int, doc: Any, checking: Callable[[float], None] | None) -> None:
+        """Check one file's top level (``schema``, ``bundle``, the sections), then each entry of
+        each section in order, telling ``checking`` how far the check has come."""
         if doc is NOT_PARSED:
-            continue
+            return
+        ck, sf = self.ck, self.files[fi]
         if not isinstance(doc, dict):
             ck.problem(
                 (fi, ()),
                 f"the file must be a YAML mapping with `schema` and `bundle` keys, "
                 f"not {_kind(doc)}",
             )
-            continue
+            return
         for key in doc:
             if key not in TOP_LEVEL:
                 ck.problem(
@@ -600,146 +674,218 @@ def compile_sources(
             )
         bundle = ck.mapping(doc.get("bundle"), BUNDLE, (fi, ("bundle",)), "bundle")
         if bundle is not None:
-            out.sources.append({"path": sf.name, "bundle": bundle, "shipped": sf.shipped})
-        pack_id = None if sf.shipped or bundle is None else bundle["id"]
-
-        for section, spec in SECTIONS.items():
+            self.out.sources.append({"path": sf.name, "bundle": bundle, "shipped": sf.shipped})
+        pack = None if sf.shipped or bundle is None else bundle["id"]
+        for section in SECTIONS:
             entries = doc.get(section)
             if entries is None:
                 continue
             if not isinstance(entries, list):
                 ck.problem((fi, (section,)), f"`{section}` must be a list, not {_kind(entries)}")
                 continue
-            for i, raw_entry in enumerate(entries):
-                done += 1
-                if checking is not None and done % CHECK_STEP == 0:
-                    checking(ENTRY_SHARE * done / total)
-                loc: Loc = (fi, (section, i))
-                what = _describe(section, raw_entry, i)
-                # Count cites even from entries rejected below, so their references are not
-                # also reported as unused: one mistake, one problem.
-                cited.update(_raw_cites(raw_entry))
-                entry = ck.mapping(raw_entry, spec, loc, what)
-                if entry is None:
-                    if section == "references" and isinstance(raw_entry, dict):
-                        rejected_refs.add(str(raw_entry.get("id")))
-                    continue
-                if section == "aliases":
-                    alias_adds.append((loc, entry))
-                    continue
-                kind = KIND[section]
-                rid = entry.pop("id")
-                override = entry.pop("override", False)
-                key = (kind, rid)
-                if override and sf.shipped:
-                    ck.problem(
-                        (fi, (section, i, "override")),
-                        f"{what}: only local packs may use `override`",
-                    )
-                elif key in origin and not override:
-                    ck.problem(
-                        loc,
-                        f"{what} is already defined at {ck.where(origin[key])}; give this "
-                        "entry `override: true` to replace it, or choose another id",
-                    )
-                    continue
-                elif override and key not in origin:
-                    ck.problem(
-                        (fi, (section, i, "override")),
-                        f"{what} has `override: true` but no earlier file defines it",
-                    )
-                record = _finish(ck, section, rid, entry, loc, what, fact_ids, item_ids, sf.shipped)
-                if record is None:
-                    continue
-                if not sf.shipped and not guards.allows(section, record, loc, what):
-                    continue
-                if override and key in origin and not sf.shipped:
-                    out.overrides.append(
-                        {
-                            "kind": kind,
-                            "id": rid,
-                            "file": sf.name,
-                            "line": ck.line(loc),
-                            "pack": pack_id,
-                            "replaces": ck.where(origin[key]),
-                        }
-                    )
-                if section == "resources":
-                    record["pack"] = pack_id
-                if sf.shipped:
-                    guards.remember(kind, rid, record)
-                origin[key] = loc
-                out.records[kind][rid] = record
-                for cite_loc, ref in _cites_of(section, record, loc):
-                    cited.add(ref)
-                    cite_refs.append((cite_loc, ref, what))
-                if section == "topics":
-                    for j, rel in enumerate(record.get("related", [])):
-                        later_checks.append(
-                            (
-                                (fi, (section, i, "related", j)),
-                                "topic",
-                                rel,
-                                f"{what}: related topic {rel!r} does not exist",
-                            )
-                        )
-                elif section == "substances":
-                    for j, c in enumerate(record["classes"]):
-                        later_checks.append(
-                            (
-                                (fi, (section, i, "classes", j)),
-                                "class",
-                                c,
-                                f"{what}: class {c!r} does not exist",
-                            )
-                        )
-                elif section == "interactions":
-                    if len(record["classes"]) != 2:
-                        ck.problem(
-                            (fi, (section, i, "classes")),
-                            f"{what}: `classes` must name exactly two classes",
-                        )
-                        del out.records[kind][rid]
-                        continue
-                    for j, c in enumerate(record["classes"]):
-                        later_checks.append(
-                            (
-                                (fi, (section, i, "classes", j)),
-                                "class",
-                                c,
-                                f"{what}: class {c!r} does not exist",
-                            )
-                        )
-                    later_checks.append(
-                        (
-                            (fi, (section, i, "severity")),
-                            "severity",
-                            record["severity"],
-                            f"{what}: severity {record['severity']!r} is not defined "
-                            "in `severities`",
-                        )
-                    )
+            for i, raw in enumerate(entries):
+                self.done += 1
+                if checking is not None and self.done % CHECK_STEP == 0:
+                    checking(ENTRY_SHARE * self.done / self.total)
+                self.check_entry(fi, section, i, raw, pack)
 
-    refs = out.records["reference"]
-    for loc, ref, what in cite_refs:
-        if ref not in refs and ref not in rejected_refs:  # one mistake, one problem
-            hint = _close(ref, refs)
-            ck.problem(loc, f"{what} cites {ref!r}, which is not in `references`{hint}")
-    for loc, kind, ident, message in later_checks:
-        if ident not in out.records[kind]:
-            ck.problem(loc, message + _close(ident, out.records[kind]))
-    for rid, record in refs.items():
-        if rid not in cited and not _kept(record):
-            ck.problem(
-                origin[("reference", rid)],
-                f"reference {rid!r} is not cited by anything: cite it, remove it, or say "
-                "why it stays in `custom: {kept: ...}`",
+    def check_entry(self, fi: int, section: str, i: int, raw: Any, pack: str | None) -> None:
+        """Entry ``i`` of ``section``: every field, the rules on its id, then its nested parts;
+        it is kept (:meth:`keep`) when none of that found a problem and the guards allow it (a
+        guard looks at a whole entry, so only at one with no problem of its own)."""
+        ck = self.ck
+        loc: Loc = (fi, (section, i))
+        shipped = self.files[fi].shipped
+        what = _describe(section, raw, i)
+        self.cited.update(_raw_cites(raw))
+        before = len(ck.raw_problems)
+        entry = ck.fields(raw, SECTIONS[section], loc, what)
+        if entry is None:
+            return
+        if section == "aliases":  # checked once every name is known, if it names an entry
+            if "kind" in entry and "id" in entry:
+                self.alias_adds.append((loc, entry))
+            return
+        kind = KIND[section]
+        rid = entry.pop("id", None)
+        override = entry.pop("override", False)
+        taken = rid is not None and not self.id_rules(kind, rid, override, loc, what, shipped)
+        record: dict[str, Any] = {"id": rid, **entry}
+        self.check_parts(section, record, loc, what, shipped, copy=taken)
+        if rid is None:
+            self.rejected.add((kind, _label(raw.get("id"))))
+            return
+        ok = len(ck.raw_problems) == before
+        if ok and not shipped:
+            ok = self.guards.allows(section, record, loc, what)
+        if not ok:
+            self.rejected.add((kind, rid))
+            if not taken and (kind, rid) not in self.origin:
+                self.unkept[kind].setdefault(rid, (record, loc))
+            return
+        self.keep(section, record, loc, override, pack)
+
+    def id_rules(
+        self, kind: str, rid: str, override: bool, loc: Loc, what: str, shipped: bool
+    ) -> bool:
+        """The rules on ids and overrides: an id defined by an earlier file is taken again
+        only with ``override: true``, which only a pack may say, and only of such an id. False
+        when the id is taken already and this entry does not say ``override``."""
+        key, oloc = (kind, rid), (loc[0], (*loc[1], "override"))
+        if override and shipped:
+            self.ck.problem(oloc, f"{what}: only local packs may use `override`")
+        elif key in self.origin and not override:
+            self.ck.problem(
+                loc,
+                f"{what} is already defined at {self.ck.where(self.origin[key])}; give this "
+                "entry `override: true` to replace it, or choose another id",
             )
-    _check_pairs(ck, out, origin)
-    _build_names(ck, out, origin, alias_adds)
-    if checking is not None:
-        checking(1.0)
-    return out, _resolve(ck)
+            return False
+        elif override and key not in self.origin:
+            self.ck.problem(oloc, f"{what} has `override: true` but no earlier file defines it")
+        return True
+
+    def check_parts(
+        self,
+        section: str,
+        record: dict[str, Any],
+        loc: Loc,
+        what: str,
+        shipped: bool,
+        *,
+        copy: bool = False,
+    ) -> None:
+        """What an entry holds beyond its fields: its names, its cites, its nested parts
+        (:data:`PARTS`); what it cites and names elsewhere is noted for :meth:`cross_check`,
+        also when the entry itself is not kept (an independent problem). The parts of a
+        ``copy`` (an entry whose id is taken already) are not held to unique ids: that they
+        repeat the first entry's is the one mistake already reported."""
+        fi, path = loc
+        cites: Found = []
+        _check_names(self.ck, record, loc, what)
+        if "cites" in record:
+            _read_cites(self.ck, record, loc, what, shipped, cites)
+        part = PARTS.get(section)
+        if part is not None and part.key in record:
+            kept = []
+            for j, raw in enumerate(record[part.key]):
+                ploc: Loc = (fi, (*path, part.key, j))
+                clean = self.check_part(part, raw, ploc, j, record, what, shipped, cites, copy)
+                if clean is not None:
+                    kept.append(clean)
+            record[part.key] = kept
+        if section == "interactions" and len(record.get("classes", (1, 2))) != 2:
+            self.ck.problem(
+                (fi, (*path, "classes")), f"{what}: `classes` must name exactly two classes"
+            )
+        self.cite_refs += [(cloc, ref, what) for cloc, ref in cites]
+        for key, kind, message in WANTS.get(section, ()):
+            if key not in record:
+                continue
+            named = record[key]
+            places: list[tuple[tuple[str | int, ...], str]] = (
+                [((*path, key, j), ident) for j, ident in enumerate(named)]
+                if isinstance(named, list)
+                else [((*path, key), named)]
+            )
+            for where, ident in places:
+                self.wanted.append(((fi, where), kind, ident, f"{what}: {message.format(ident)}"))
+
+    def check_part(
+        self,
+        part: _Part,
+        raw: Any,
+        loc: Loc,
+        j: int,
+        owner: dict[str, Any],
+        owner_what: str,
+        shipped: bool,
+        cites: Found,
+        copy: bool,
+    ) -> dict[str, Any] | None:
+        """One nested part (a fact, an item, a contact); its record, or None if it has a
+        problem."""
+        ck = self.ck
+        if part.by_id and isinstance(raw, dict):
+            what = f"{part.noun} {_show(raw.get('id'))}"
+        else:
+            what = f"{part.noun} {j + 1} of {owner_what}"
+        before = len(ck.raw_problems)
+        clean = ck.fields(raw, part.spec, loc, what)
+        if clean is None:
+            return None
+        if part.check is not None:
+            part.check(self, clean, loc, what, shipped, cites)
+        if part.unique is not None and "id" in clean and not copy:
+            seen = self.part_ids[part.unique]
+            if clean["id"] in seen:
+                ck.problem(
+                    loc,
+                    f"{part.unique} {clean['id']!r} is already defined at "
+                    f"{ck.where(seen[clean['id']])}",
+                )
+                return None
+            seen[clean["id"]] = loc
+        if len(ck.raw_problems) != before:
+            return None
+        record = {**part.defaults, **clean}
+        if part.owner_key is not None:
+            record[part.owner_key] = owner["id"]
+        return record
+
+    def keep(
+        self, section: str, record: dict[str, Any], loc: Loc, override: bool, pack: str | None
+    ) -> None:
+        """Store a record that passed every check: the override it makes (shown on every run),
+        its pack (a resource), and for the shipped data what the guards compare packs with."""
+        kind, rid = KIND[section], record["id"]
+        key, sf = (kind, rid), self.files[loc[0]]
+        if override and key in self.origin and not sf.shipped:
+            self.out.overrides.append(
+                {
+                    "kind": kind,
+                    "id": rid,
+                    "file": sf.name,
+                    "line": self.ck.line(loc),
+                    "pack": pack,
+                    "replaces": self.ck.where(self.origin[key]),
+                }
+            )
+        if section == "resources":
+            record["pack"] = pack
+        if sf.shipped:
+            self.guards.remember(kind, rid, record)
+        self.origin[key] = loc
+        self.out.records[kind][rid] = record
+
+    # --- pass 3 ------------------------------------------------------------------------------
+
+    def exists(self, kind: str, ident: str) -> bool:
+        """Whether ``ident`` names a kept record, or an entry refused for its own problem."""
+        return ident in self.out.records[kind] or (kind, ident) in self.rejected
+
+    def cross_check(self) -> None:
+        """Resolve what entries name across files: every cite names a reference and every
+        reference is cited (or says why it stays), related topics, classes and severities
+        exist, no two interactions rate one pair, and every name points to one entry."""
+        ck, refs = self.ck, self.out.records["reference"]
+        for loc, ref, what in self.cite_refs:
+            if not self.exists("reference", ref):
+                ck.problem(
+                    loc, f"{what} cites {ref!r}, which is not in `references`{_close(ref, refs)}"
+                )
+        for loc, kind, ident, message in self.wanted:
+            if not self.exists(kind, ident):
+                ck.problem(loc, message + _close(ident, self.out.records[kind]))
+        for rid, record in refs.items():
+            if rid not in self.cited and not _kept(record):
+                ck.problem(
+                    self.origin[("reference", rid)],
+                    f"reference {rid!r} is not cited by anything: cite it, remove it, or say "
+                    "why it stays in `custom: {kept: ...}`",
+                )
+        _check_pairs(ck, self.out, self.origin)
+        _build_names(self)
 
 
 def _kept(ref: dict[str, Any]) -> bool:
@@ -894,95 +1040,6 @@ def _entry_count(doc: Any) -> int:
     return sum(len(v) for s in SECTIONS if isinstance(v := doc.get(s), list))
 
 
-def _finish(
-    ck: _Checker,
-    section: str,
-    rid: str,
-    entry: dict[str, Any],
-    loc: Loc,
-    what: str,
-    fact_ids: dict[str, Loc],
-    item_ids: dict[str, Loc],
-    shipped: bool,
-) -> dict[str, Any] | None:
-    """Check the nested parts of an entry; the JSON-ready record, or None if unusable."""
-    record: dict[str, Any] = {"id": rid, **entry}
-    fi, path = loc
-    _check_names(ck, entry, loc, what)
-    if "cites" in entry and not _read_cites(ck, record, loc, what, shipped):
-        return None
-    if section == "topics":
-        facts = []
-        for j, raw in enumerate(entry["facts"]):
-            floc: Loc = (fi, (*path, "facts", j))
-            fwhat = (
-                f"fact {_show(raw.get('id'))}"
-                if isinstance(raw, dict)
-                else f"fact {j + 1} of {what}"
-            )
-            fact = ck.mapping(raw, FACT, floc, fwhat)
-            if fact is None or not _read_cites(ck, fact, floc, fwhat, shipped):
-                continue
-            if fact["id"] in fact_ids:
-                ck.problem(floc, f"{fwhat} is already defined at {ck.where(fact_ids[fact['id']])}")
-                continue
-            fact_ids[fact["id"]] = floc
-            if "proportion" in fact:
-                prop = ck.mapping(
-                    fact["proportion"],
-                    PROPORTION,
-                    (fi, (*floc[1], "proportion")),
-                    f"{fwhat}: proportion",
-                )
-                if prop is None:
-                    continue
-                if not 0 < prop["numerator"] <= prop["denominator"] <= 1000:
-                    ck.problem(
-                        (fi, (*floc[1], "proportion")),
-                        f"{fwhat}: proportion needs 0 < numerator <= denominator <= 1000",
-                    )
-                    continue
-                fact["proportion"] = prop
-            facts.append({**fact, "topic": rid})
-        record["facts"] = facts
-        return record if facts else None
-    if section == "lists":
-        items = []
-        for j, raw in enumerate(entry["items"]):
-            iloc: Loc = (fi, (*path, "items", j))
-            item = ck.mapping(raw, ITEM, iloc, f"item {j + 1} of {what}")
-            if item is None:
-                continue
-            if item["id"] in item_ids:
-                ck.problem(
-                    iloc,
-                    f"list item {item['id']!r} is already defined at "
-                    f"{ck.where(item_ids[item['id']])}",
-                )
-                continue
-            item_ids[item["id"]] = iloc
-            items.append(item)
-        record["items"] = items
-        return record if items else None
-    if section == "resources":
-        contacts = []
-        for j, raw in enumerate(entry["contacts"]):
-            cloc: Loc = (fi, (*path, "contacts", j))
-            contact = ck.mapping(raw, CONTACT, cloc, f"contact {j + 1} of {what}")
-            if contact is None:
-                continue
-            wrong = contact_problem(contact)
-            if wrong is not None:
-                ck.problem(cloc, f"contact {j + 1} of {what}: {wrong}")
-                continue
-            contacts.append({"label": None, **contact})
-        record["contacts"] = contacts
-        return record if contacts else None
-    if section == "references":
-        return {"id": rid, **{k: v for k, v in entry.items()}}
-    return record
-
-
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
 
 
@@ -1022,24 +1079,31 @@ def contact_problem(contact: dict[str, Any]) -> str | None:
     return None
 
 
-def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipped: bool) -> bool:
+def _read_cites(
+    ck: _Checker,
+    record: dict[str, Any],
+    loc: Loc,
+    what: str,
+    shipped: bool,
+    found: Found,
+) -> None:
     """Split ``record["cites"]`` (as written) into reference ids (``cites``) and the check
-    records of those that have one (``checks``, in the same order); False when a cite is
-    unusable. In the shipped data every cite but :data:`BARE_CITE` needs its check record; a
-    local pack may cite bare ids (docs/data-format.md, "Cites and their check records")."""
+    records of those that have one (``checks``, in the same order); each usable cite is added to
+    ``found`` with where it is written, and each unusable one is a problem. In the shipped data
+    every cite but :data:`BARE_CITE` needs its check record; a local pack may cite bare ids
+    (docs/data-format.md, "Cites and their check records")."""
     fi, path = loc
     ids: list[str] = []
     checks: list[dict[str, Any]] = []
-    ok = True
     for k, raw in enumerate(record["cites"]):
         cloc: Loc = (fi, (*path, "cites", k))
         if isinstance(raw, dict):
             check = ck.mapping(raw, CITE, cloc, f"{what}: cite {k + 1}")
             if check is None:
-                ok = False
                 continue
             ids.append(check["ref"])
             checks.append(check)
+            found.append((cloc, check["ref"]))
             continue
         try:
             ref = _id(raw)
@@ -1049,7 +1113,6 @@ def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipp
                 f"{what}: cite {k + 1} {err}; a cite is `{BARE_CITE}` or a mapping "
                 "{ref, read, section, supports}",
             )
-            ok = False
             continue
         if shipped and ref != BARE_CITE:
             ck.problem(
@@ -1057,12 +1120,11 @@ def _read_cites(ck: _Checker, record: dict[str, Any], loc: Loc, what: str, shipp
                 f"{what} cites {ref!r} without a check record: write "
                 f"{{ref: {ref}, read: ADDRESS, section: PART, supports: states|partly}}",
             )
-            ok = False
             continue
         ids.append(ref)
+        found.append((cloc, ref))
     record["cites"] = ids
     record["checks"] = checks
-    return ok
 
 
 def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> None:
@@ -1078,6 +1140,7 @@ def _check_names(ck: _Checker, entry: dict[str, Any], loc: Loc, what: str) -> No
 
 
 def _raw_cites(entry: Any) -> list[str]:
+    """The reference ids an entry cites as written, checked or not (its own and its facts')."""
     if not isinstance(entry, dict):
         return []
     cites, facts = entry.get("cites"), entry.get("facts")
@@ -1089,18 +1152,8 @@ def _raw_cites(entry: Any) -> list[str]:
     return [r for r in refs if isinstance(r, str)]
 
 
-def _cites_of(section: str, record: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:
-    fi, path = loc
-    if section == "topics":
-        return [
-            ((fi, (*path, "facts", j, "cites", k)), c)
-            for j, f in enumerate(record["facts"])
-            for k, c in enumerate(f["cites"])
-        ]
-    return [((fi, (*path, "cites", k)), c) for k, c in enumerate(record.get("cites", []))]
-
-
 def _check_pairs(ck: _Checker, out: Compiled, origin: dict[tuple[str, str], Loc]) -> None:
+    """No two interactions kept rate the same pair of classes."""
     seen: dict[frozenset[str], str] = {}
     for iid, inter in out.records["interaction"].items():
         pair = frozenset(inter["classes"])
@@ -1113,12 +1166,11 @@ def _check_pairs(ck: _Checker, out: Compiled, origin: dict[tuple[str, str], Loc]
         seen[pair] = iid
 
 
-def _build_names(
-    ck: _Checker,
-    out: Compiled,
-    origin: dict[tuple[str, str], Loc],
-    alias_adds: list[tuple[Loc, dict[str, Any]]],
-) -> None:
+def _build_names(run: _Compiler) -> None:
+    """Every id, title, alias and search word in its namespace (:data:`NAMESPACE`), each name
+    pointing to one entry; then what the ``aliases`` sections add. Entries not kept for a problem
+    of their own take part after the kept ones, so a clash with one is found in the same run."""
+    ck, out = run.ck, run.out
     owner: dict[tuple[str, str], tuple[str, Loc]] = {}
 
     def add(ns: str, name: str, ident: str, loc: Loc) -> None:
@@ -1138,29 +1190,37 @@ def _build_names(
             owner[(ns, norm)] = (ident, loc)
             out.names.append((ns, norm, ident, name))
 
+    def add_entry(ns: str, rid: str, rec: dict[str, Any], loc: Loc) -> None:
+        add(ns, rid, rid, loc)
+        label = rec.get("title") or rec.get("term") or rec.get("name")
+        if label:
+            add(ns, label, rid, loc)
+        for key in ("aliases", "search_words"):
+            for k, alias in enumerate(rec.get(key, [])):
+                add(ns, alias, rid, (loc[0], (*loc[1], key, k)))
+
     for section, ns in NAMESPACE.items():
         kind = KIND[section]
         for rid, rec in out.records[kind].items():
-            loc = origin[(kind, rid)]
-            add(ns, rid, rid, loc)
-            label = rec.get("title") or rec.get("term") or rec.get("name")
-            if label:
-                add(ns, label, rid, loc)
-            for key in ("aliases", "search_words"):
-                for k, alias in enumerate(rec.get(key, [])):
-                    add(ns, alias, rid, (loc[0], (*loc[1], key, k)))
-    for loc, entry in alias_adds:
+            add_entry(ns, rid, rec, run.origin[(kind, rid)])
+    for section, ns in NAMESPACE.items():
+        for rid, (rec, loc) in run.unkept[KIND[section]].items():
+            add_entry(ns, rid, rec, loc)
+    for loc, entry in run.alias_adds:
         section = ALIAS_KINDS[entry["kind"]]
         kind, ns = KIND[section], NAMESPACE[section]
         target = out.records[kind].get(entry["id"])
+        if target is None and entry["id"] in run.unkept[kind]:
+            target = run.unkept[kind][entry["id"]][0]
         if target is None:
-            ck.problem(
-                (loc[0], (*loc[1], "id")),
-                f"{entry['kind']} {entry['id']!r} does not exist"
-                f"{_close(entry['id'], out.records[kind])}",
-            )
+            if not run.exists(kind, entry["id"]):
+                ck.problem(
+                    (loc[0], (*loc[1], "id")),
+                    f"{entry['kind']} {entry['id']!r} does not exist"
+                    f"{_close(entry['id'], out.records[kind])}",
+                )
             continue
-        for k, alias in enumerate(entry["add"]):
+        for k, alias in enumerate(entry.get("add", [])):
             add(ns, alias, entry["id"], (loc[0], (*loc[1], "add", k)))
             target["aliases"] = [*target.get("aliases", []), alias]
 

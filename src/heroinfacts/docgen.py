@@ -206,6 +206,7 @@ def current_block(text: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m heroinfacts.docgen [--write FILE]``: print or write the command reference."""
     parser = argparse.ArgumentParser(
         prog="python -m heroinfacts.docgen",
         description="Print the Markdown command reference generated from the app.",

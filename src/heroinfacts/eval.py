@@ -54,6 +54,8 @@ NOTHING = "nothing"
 
 @dataclass(frozen=True)
 class Case:
+    """One question of a question set and the answers that count as right."""
+
     question: str
     expect: Expect
     split: str | None = None
@@ -64,6 +66,8 @@ class Case:
 
 @dataclass(frozen=True)
 class Outcome:
+    """How ``ask`` did on one :class:`Case`."""
+
     case: Case
     rank: int | None  # 1-based rank of the first matching answer, None when missing
     got: list[str]  # kind:id of the answers, in order
@@ -74,6 +78,8 @@ class Outcome:
 
 @dataclass
 class Report:
+    """The outcomes of one question set and the figures made from them."""
+
     outcomes: list[Outcome] = field(default_factory=list)
 
     def _share(self, k: int) -> float:
@@ -83,14 +89,17 @@ class Report:
 
     @property
     def recall_at_1(self) -> float:
+        """The share of questions whose first answer is right."""
         return self._share(1)
 
     @property
     def recall_at_3(self) -> float:
+        """The share of questions with a right answer among the first three."""
         return self._share(3)
 
     @property
     def mrr(self) -> float:
+        """Mean reciprocal rank: the average of 1/rank of the first right answer (a miss is 0)."""
         n = len(self.outcomes)
         return sum(1 / o.rank for o in self.outcomes if o.rank) / n if n else 0.0
 
@@ -100,6 +109,7 @@ class Report:
         return [o for o in self.outcomes if o.rank != 1]
 
     def to_dict(self) -> dict[str, Any]:
+        """The figures and the misses, for ``--json``."""
         return {
             "questions": len(self.outcomes),
             "recall_at_1": round(self.recall_at_1, 4),
@@ -162,6 +172,8 @@ def load_cases(path: str | Path) -> list[Case]:
 
 
 def matches(hit: Hit, expect: Expect) -> bool:
+    """Whether ``hit`` is one of the answers ``expect`` accepts (a fact counts for its topic, an
+    item for its list)."""
     for kind, ids in expect:
         if hit.kind == kind and hit.id in ids:
             return True
@@ -216,12 +228,6 @@ def find_root(start: Path | None = None) -> Path | None:
         if (d / "tests" / "eval").is_dir() or (d / "tests" / "queries.yaml").is_file():
             return d
     return None
-
-
-def default_path() -> Path:
-    """tests/queries.yaml of the source checkout of the current directory (see find_root)."""
-    root = find_root()
-    return (root or Path.cwd()) / "tests" / "queries.yaml"
 
 
 #: The question sets of tests/eval, by file name, and what each measures.
@@ -315,6 +321,7 @@ def evaluate_sets(kb: KnowledgeBase, folder: Path) -> dict[str, dict[str, Report
 
 
 def format_report(report: Report) -> str:
+    """The report as text: the figures beside their bars, then the misses."""
     lines = [
         f"questions  {len(report.outcomes)}",
         f"recall@1   {report.recall_at_1:.3f}  (bar {BAR_RECALL_AT_1})",
@@ -367,6 +374,7 @@ def _format_summary(name: str, fig: dict[str, Any]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m heroinfacts.eval [FILE]``: score ``ask`` and print the report."""
     parser = argparse.ArgumentParser(
         prog="python -m heroinfacts.eval", description="Score `ask` on sets of questions."
     )

@@ -70,6 +70,7 @@ class Handout:
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """What the handout holds, for ``handout --json``."""
         return {
             "title": self.title,
             "topics": [{"id": t.id, "title": t.title} for t in self.topics],
@@ -266,6 +267,7 @@ def _list_blocks(sl: SignList, citer: Citer) -> list[Block]:
 
 
 def default_title(entries: Sequence[Topic | SignList]) -> str:
+    """The title of a handout made of ``entries``: their titles, joined by a middle dot."""
     return " · ".join(e.title for e in entries)
 
 

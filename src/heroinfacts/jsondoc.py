@@ -137,6 +137,7 @@ def render(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m heroinfacts.jsondoc [FILE] [--write]``: make the JSON examples again."""
     parser = argparse.ArgumentParser(
         prog="python -m heroinfacts.jsondoc",
         description="Make the JSON examples in docs/json.md again from real output.",

@@ -42,6 +42,9 @@ class Record(records.Struct):
 
 
 class Bundle(Record):
+    """What a data file says about itself: id, title, version, language, review date, license,
+    disclaimer."""
+
     id: str
     title: str
     version: str
@@ -52,6 +55,7 @@ class Bundle(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Bundle:
+        """The bundle of a compiled record."""
         return cls(**{k: str(d[k]) for k in cls._fields})
 
 
@@ -63,19 +67,23 @@ class Reference(Record):
 
     @property
     def title(self) -> str:
+        """The reference's title (empty when it has none)."""
         return str(self.csl.get("title", ""))
 
     @property
     def year(self) -> int | None:
+        """The year it was issued, or None."""
         parts = self.csl.get("issued", {}).get("date-parts") or [[]]
         return int(parts[0][0]) if parts and parts[0] else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The CSL-JSON item as plain dicts and lists."""
         result: dict[str, Any] = _plain(self.csl)
         return result
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Reference:
+        """The reference of a compiled record (its CSL-JSON item)."""
         return cls(id=str(d["id"]), csl=MappingProxyType(dict(d)))
 
 
@@ -104,6 +112,8 @@ def _checks(d: Mapping[str, Any]) -> tuple[CiteCheck, ...]:
 
 
 class Fact(Record):
+    """One cited statement of a topic."""
+
     id: str
     text: str
     cites: tuple[str, ...]
@@ -115,6 +125,7 @@ class Fact(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Fact:
+        """The fact of a compiled record."""
         p = d.get("proportion")
         return cls(
             id=d["id"],
@@ -128,6 +139,8 @@ class Fact(Record):
 
 
 class Topic(Record):
+    """A page of facts about one subject (``heroinfacts show``)."""
+
     id: str
     title: str
     aliases: tuple[str, ...]
@@ -144,6 +157,7 @@ class Topic(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Topic:
+        """The topic of a compiled record, with its facts."""
         return cls(
             id=d["id"],
             title=d["title"],
@@ -157,11 +171,15 @@ class Topic(Record):
 
 
 class ListItem(Record):
+    """One sign, symptom or step of a :class:`SignList`."""
+
     id: str
     text: str
 
 
 class SignList(Record):
+    """A list of signs or symptoms, or of steps to take in order (``heroinfacts symptoms``)."""
+
     id: str
     title: str
     aliases: tuple[str, ...]
@@ -176,10 +194,12 @@ class SignList(Record):
 
     @property
     def marker(self) -> str:
+        """How its items are printed: ``number`` for steps in order, ``check`` for signs."""
         return "number" if self.ordered else "check"
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignList:
+        """The list of a compiled record, with its items."""
         return cls(
             id=d["id"],
             title=d["title"],
@@ -195,6 +215,8 @@ class SignList(Record):
 
 
 class Term(Record):
+    """A glossary entry (``heroinfacts define``)."""
+
     id: str
     term: str
     aliases: tuple[str, ...]
@@ -205,6 +227,7 @@ class Term(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Term:
+        """The term of a compiled record."""
         return cls(
             id=d["id"],
             term=d["term"],
@@ -217,16 +240,21 @@ class Term(Record):
 
 
 class Severity(Record):
+    """How dangerous a mix is: an id, its label and what it means."""
+
     id: str
     label: str
     definition: str
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Severity:
+        """The severity of a compiled record."""
         return cls(id=d["id"], label=d["label"], definition=d["definition"])
 
 
 class DrugClass(Record):
+    """A class of drugs that interactions are rated between (opioids, benzodiazepines ...)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -234,6 +262,7 @@ class DrugClass(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DrugClass:
+        """The class of a compiled record."""
         return cls(
             id=d["id"],
             name=d["name"],
@@ -243,6 +272,8 @@ class DrugClass(Record):
 
 
 class Substance(Record):
+    """A drug people name, with the classes it belongs to."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -253,6 +284,7 @@ class Substance(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Substance:
+        """The substance of a compiled record."""
         return cls(
             id=d["id"],
             name=d["name"],
@@ -265,6 +297,8 @@ class Substance(Record):
 
 
 class Interaction(Record):
+    """What the data says about two classes taken together, rated by a severity."""
+
     id: str
     classes: tuple[str, str]
     severity: str
@@ -274,6 +308,7 @@ class Interaction(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Interaction:
+        """The interaction of a compiled record."""
         a, b = d["classes"]
         return cls(
             id=d["id"],
@@ -286,16 +321,22 @@ class Interaction(Record):
 
 
 class Contact(Record):
+    """One way to reach a resource: a number to call or text, an address to open or visit."""
+
     kind: str
     value: str
     label: str | None = None
 
     @property
     def display(self) -> str:
+        """What is printed: the label when there is one, else the value."""
         return self.label or self.value
 
 
 class Resource(Record):
+    """A help line or service, with its contacts, the concerns it helps with and when it was
+    checked."""
+
     id: str
     name: str
     region: str
@@ -316,10 +357,12 @@ class Resource(Record):
 
     @property
     def is_crisis(self) -> bool:
+        """Whether it helps with a crisis (an overdose, suicide), so it is shown first."""
         return bool(CRISIS_CONCERNS.intersection(self.concerns))
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Resource:
+        """The resource of a compiled record, with its contacts."""
         return cls(
             id=d["id"],
             name=d["name"],
@@ -348,4 +391,5 @@ class Source(Record):
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Source:
+        """The source of the compiled cache's list of files."""
         return cls(path=d["path"], bundle=Bundle.from_dict(d["bundle"]), shipped=d["shipped"])

@@ -116,6 +116,8 @@ def _paged(text: str) -> bool:
 
 
 def write(text: str) -> None:
+    """Write ``text`` to stdout, through the pager when it is long output on a terminal; a write
+    that fails is :class:`~heroinfacts.errors.OutputError`."""
     try:
         if not _paged(text):
             sys.stdout.write(text)

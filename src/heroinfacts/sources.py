@@ -1,12 +1,18 @@
 """Where data comes from: the shipped knowledge base and the local packs a user adds.
 
 Packs come from ``--pack`` options, else ``HEROINFACTS_PACKS`` (a path list, ``os.pathsep``
-separated; set but empty means none), else ``packs = [...]`` in ``config.toml`` in the user config
-directory (``HEROINFACTS_CONFIG`` names another file; set but empty means no config). The first
-of those that is given wins: flag > environment > config.
+separated; set but empty means none), else ``packs = [...]`` in the config file (the one
+``HEROINFACTS_CONFIG`` names, else ``config.toml`` in the user config directory; set but empty
+means no config; a relative path in it is taken from the config file's directory). The first of
+those that is given wins: flag > environment > config. A config file, or a pack it names, that
+cannot be used is a notice and no packs for a lookup, and an error for ``validate`` (see
+:func:`configured_packs`).
 
-Everything here runs at every start, so it keeps to ``os`` (no pathlib, platformdirs, hashlib or
-importlib.resources on the common path: together ~10 ms; see docs/performance.md).
+What every lookup runs (:func:`shipped` in an ordinary install, :func:`configured_packs` when
+there is no config file, :func:`data_files`, :meth:`DataFile.identity`) keeps to ``os``:
+pathlib, platformdirs, tomllib and importlib.resources (together ~10 ms; see
+docs/performance.md) are imported only off that path, to read a config file, inside a zipapp or
+a source checkout, on systems other than Linux, and for ``verify``.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ class DataFile(Struct):
     path: str | None  # None when the file lives inside a zip (zipapp)
 
     def read(self) -> bytes:
+        """The file's bytes (from inside the zip for the shipped data of a zipapp)."""
         if self.path is not None:
             with open(self.path, "rb") as fh:
                 return fh.read()
@@ -127,7 +134,7 @@ def shipped_checksum_recorded() -> str | None:
 
 
 def pack_file(path: str | os.PathLike[str]) -> DataFile:
-    """A local pack given by path; :class:`UsageError` if it is missing or not a file."""
+    """A local pack given by path; :class:`DataError` if it is missing or not a file."""
     p = os.path.expanduser(os.fspath(path))
     if not os.path.exists(p):
         raise DataError([Problem(str(path), 0, "no such file: check the pack's path")])

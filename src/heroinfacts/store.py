@@ -128,10 +128,12 @@ class KnowledgeBase:
 
     # --- about the data ----------------------------------------------------------------------
     def meta(self, key: str) -> Any:
+        """A value of the cache's meta table (None when it has none)."""
         return self._meta.get(key)
 
     @property
     def sources(self) -> list[Source]:
+        """The data files it was built from, shipped data first."""
         return [Source.from_dict(s) for s in self._meta["sources"]]
 
     @property
@@ -147,6 +149,7 @@ class KnowledgeBase:
 
     @property
     def fingerprint(self) -> str:
+        """The key of the cache it was built into (see :func:`heroinfacts.cache.fingerprint`)."""
         return str(self._meta["fingerprint"])
 
     # --- generic record access ---------------------------------------------------------------
@@ -165,6 +168,7 @@ class KnowledgeBase:
             yield _decode(data)
 
     def count(self, kind: str) -> int:
+        """How many records of ``kind`` it holds."""
         return int(
             self.conn.execute("SELECT count(*) FROM records WHERE kind=?", (kind,)).fetchone()[0]
         )
@@ -218,6 +222,7 @@ class KnowledgeBase:
 
     # --- typed lookups -----------------------------------------------------------------------
     def topic(self, name: str) -> Topic:
+        """The topic ``name`` names (an id, title or alias); :class:`NotFound` if none."""
         rid = self.resolve("topic", name)
         rec = self._get("topic", rid)
         if rec is None:
@@ -225,13 +230,16 @@ class KnowledgeBase:
         return Topic.from_dict(rec)
 
     def topic_by_id(self, rid: str) -> Topic | None:
+        """The topic with id ``rid``, or None."""
         rec = self._get("topic", rid)
         return Topic.from_dict(rec) if rec else None
 
     def topics(self) -> Iterator[Topic]:
+        """Every topic, in data order."""
         return (Topic.from_dict(r) for r in self._all("topic"))
 
     def sign_list(self, name: str) -> SignList:
+        """The list ``name`` names (an id, title or alias); :class:`NotFound` if none."""
         rid = self.resolve("list", name)
         rec = self._get("list", rid)
         if rec is None:
@@ -239,9 +247,12 @@ class KnowledgeBase:
         return SignList.from_dict(rec)
 
     def sign_lists(self) -> list[SignList]:
+        """Every sign and symptom list, in data order."""
         return [SignList.from_dict(r) for r in self._all("list")]
 
     def term(self, name: str) -> Term:
+        """The glossary term ``name`` names (an id, the term or an alias); :class:`NotFound` if
+        none."""
         rid = self.resolve("term", name)
         rec = self._get("term", rid)
         if rec is None:
@@ -249,9 +260,11 @@ class KnowledgeBase:
         return Term.from_dict(rec)
 
     def terms(self) -> list[Term]:
+        """Every glossary term, in data order."""
         return [Term.from_dict(r) for r in self._all("term")]
 
     def reference(self, rid: str) -> Reference:
+        """The reference with id ``rid``; :class:`NotFound` (with close ids) if none."""
         rec = self._get("reference", rid)
         if rec is None:
             import difflib
@@ -267,6 +280,7 @@ class KnowledgeBase:
         return [self.reference(i) for i in ids]
 
     def severities(self) -> list[Severity]:
+        """Every severity, in data order."""
         return [Severity.from_dict(r) for r in self._all("severity")]
 
     def drug(self, name: str) -> Substance | DrugClass:
@@ -281,12 +295,14 @@ class KnowledgeBase:
         return DrugClass.from_dict(rec)
 
     def drug_class(self, rid: str) -> DrugClass:
+        """The drug class with id ``rid``; :class:`NotFound` if none."""
         rec = self._get("class", rid)
         if rec is None:
             raise _missing("class", rid)
         return DrugClass.from_dict(rec)
 
     def interactions(self) -> list[Interaction]:
+        """Every interaction, in data order."""
         return [Interaction.from_dict(r) for r in self._all("interaction")]
 
     def interaction(self, a: str, b: str) -> Interaction | None:

@@ -64,13 +64,17 @@ class Citer:
         self.order: dict[str, int] = {}
 
     def mark(self, cites: Iterable[str]) -> str:
+        """The numbers of ``cites`` (``[1][2]``), numbering each new one in turn."""
         nums = [self.order.setdefault(c, len(self.order) + 1) for c in cites]
         return "".join(f"[{n}]" for n in nums)
 
     def line(self, text: str, cites: Sequence[str]) -> Line:
+        """``text`` followed by the numbers of its ``cites``."""
         return [(text + " ", ""), (self.mark(cites), "cite")]
 
     def block(self, kb: KnowledgeBase, title: str = "References") -> References:
+        """The references numbered so far, in APA (and in short, for a terminal), under
+        ``title``."""
         from .citations import apa_segments, short_form
 
         refs = kb.references(list(self.order))
@@ -83,12 +87,15 @@ class Citer:
 
 
 def reference_data(number: int, ref: Any) -> dict[str, Any]:
+    """One reference as ``refs --json`` gives it: number, id, APA text, CSL-JSON."""
     from .citations import apa
 
     return {"number": number, "id": ref.id, "apa": apa(ref.csl), "csl": ref.to_dict()}
 
 
 def footer(kb: KnowledgeBase) -> Para:
+    """The line that ends a page: the data's version and review date, and that it is not medical
+    advice."""
     b = kb.bundle
     return Para(
         [(f"Data {b.version}, reviewed {b.reviewed}. Information, not medical advice.", "dim")]
@@ -109,6 +116,8 @@ CONTACT_WORD = {
 
 
 def resource_lines(res: Resource, *, detail: bool = True) -> list[Line]:
+    """A resource as lines: its name (and region, for a local one), its contacts, and with
+    ``detail`` what it offers."""
     head: Line = [(res.name, "bold")]
     if res.pack:
         head.append((f"  (local: {res.region})", "dim"))
@@ -142,6 +151,7 @@ def _sentence(text: str) -> str:
 
 
 def help_callout(resources: Sequence[Resource], title: str = HELP_TITLE) -> Callout:
+    """A help box listing ``resources`` (name and contacts) under ``title``."""
     body: list[Any] = []
     for res in resources:
         body += [Para(line) for line in resource_lines(res, detail=False)]
@@ -158,6 +168,7 @@ def crisis_resources(kb: KnowledgeBase, concerns: Iterable[str]) -> list[Resourc
 
 
 def welcome(kb_disclaimer: str) -> View:
+    """What ``heroinfacts`` alone shows: what it is, three commands to try, the disclaimer."""
     doc = Doc().add(
         Title(
             "heroinfacts", "Offline, cited facts about heroin, opioids, depressants and depression."
@@ -190,6 +201,7 @@ def welcome(kb_disclaimer: str) -> View:
 
 
 def topics(kb: KnowledgeBase, machine: bool) -> View:
+    """Every topic with its first sentence (with ``machine``, id and title rows for scripts)."""
     rows = list(kb.outline("topic"))
     data = {"topics": [{"id": i, "title": t, "summary": s} for i, t, s in rows]}
     if machine:
@@ -251,6 +263,7 @@ def _topic_or_topics(kb: KnowledgeBase, name: str) -> Topic:
 
 
 def show(kb: KnowledgeBase, name: str) -> View:
+    """One topic: crisis help first when it has a crisis concern, then its facts with sources."""
     topic = _topic_or_topics(kb, name)
     citer = Citer()
     names = display_aliases(topic.id, topic.aliases)
@@ -299,6 +312,8 @@ def list_bullets(sl: SignList) -> Bullets:
 
 
 def symptoms(kb: KnowledgeBase, name: str | None) -> View:
+    """One sign or symptom list (crisis help first when it has a crisis concern), or all lists when
+    ``name`` is None."""
     if name is None:
         lists = kb.sign_lists()
         table = Table(
@@ -334,6 +349,7 @@ def symptoms(kb: KnowledgeBase, name: str | None) -> View:
 
 
 def define(kb: KnowledgeBase, name: str | None) -> View:
+    """One glossary term with its sources, or the glossary when ``name`` is None."""
     if name is None:
         terms = kb.terms()
         table = Table(["term", "id"], [[[(t.term, "bold")], [(t.id, "cmd")]] for t in terms])
@@ -444,6 +460,8 @@ def named_interactions(kb: KnowledgeBase, question: str) -> list[Interaction]:
 
 
 def mix(kb: KnowledgeBase, a: str, b: str) -> View:
+    """Two drugs: the rating and note of each pair of their classes, and "no data" (never "safe")
+    for a pair without one."""
     drugs = [kb.drug(a), kb.drug(b)]
     citer = Citer()
     doc = Doc().add(Title(f"{drugs[0].name} + {drugs[1].name}"))
@@ -501,6 +519,7 @@ def mix(kb: KnowledgeBase, a: str, b: str) -> View:
 
 
 def help_now(kb: KnowledgeBase) -> View:
+    """Every help line and service, with the day they were last checked."""
     resources = kb.resources()
     doc = Doc().add(Title("Help now", "Help lines and services: call, text, chat or visit."))
     for res in resources:
@@ -520,6 +539,7 @@ def help_now(kb: KnowledgeBase) -> View:
 
 
 def about(kb: KnowledgeBase, info: dict[str, Any]) -> View:
+    """Versions, checksum, license, sources, overrides, and where the data, config and cache are."""
     b = kb.bundle
     rows = [
         ("Tool version", __version__),
@@ -616,6 +636,7 @@ def _notices(result: Any) -> list[str]:
 
 
 def search_view(kb: KnowledgeBase, result: Any) -> View:
+    """Search hits with their sources; crisis help first when a hit is a crisis line."""
     citer = Citer()
     doc = Doc()
     resources = _hit_resources(kb, result)
@@ -637,6 +658,8 @@ def search_view(kb: KnowledgeBase, result: Any) -> View:
 
 
 def ask_view(kb: KnowledgeBase, result: Any) -> View:
+    """The answer to a question: crisis help first, what the data says about two drugs named, the
+    best answer and more."""
     citer = Citer()
     doc = Doc()
     resources = _hit_resources(kb, result)

@@ -1,7 +1,8 @@
 """Reading YAML safely: a safe loader only, no anchors or aliases, errors with a line number.
 
 The fast path parses with PyYAML's C loader and keeps no positions. Positions are found only when
-something is wrong: :func:`line_of` composes the document again and walks to the offending value.
+something is wrong: :func:`compose` builds the document's node tree once and :func:`line_in`
+walks it to the offending value.
 
 Speed (see docs/performance.md). ``yaml.load`` composes the whole document into a tree of nodes
 (each with two position marks) before it builds a single dict, and the cyclic garbage collector
@@ -388,11 +389,6 @@ def compose(raw: bytes) -> yaml.Node | None:
         return yaml.compose(decode(raw), Loader=_Base)
     except (yaml.YAMLError, YamlProblem, RecursionError):
         return None
-
-
-def line_of(raw: bytes, path: Path) -> int:
-    """The 1-based line of the value at ``path`` (keys and list indexes) in ``raw``."""
-    return line_in(compose(raw), path)
 
 
 def line_in(

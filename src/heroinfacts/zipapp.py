@@ -328,6 +328,7 @@ def build(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m heroinfacts.zipapp``: build heroinfacts.pyz."""
     parser = argparse.ArgumentParser(
         prog="python -m heroinfacts.zipapp",
         description=(

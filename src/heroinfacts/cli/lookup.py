@@ -118,12 +118,14 @@ def answer(p: Params, make: Callable[[], Maker], *, help_lines: bool = False) ->
 
 
 def topics(p: Params) -> int:
+    """``heroinfacts topics``: every topic, one line each."""
     from .. import views
 
     return answer(p, lambda: lambda kb, mode: views.topics(kb, not mode.rich and not mode.json))
 
 
 def show(p: Params) -> int:
+    """``heroinfacts show TOPIC``: one topic's facts with their sources."""
     from .. import views
 
     def make() -> Maker:
@@ -135,6 +137,7 @@ def show(p: Params) -> int:
 
 
 def symptoms(p: Params) -> int:
+    """``heroinfacts symptoms [LIST]``: one sign or symptom list, or all of them."""
     from .. import views
 
     def make() -> Maker:
@@ -145,6 +148,7 @@ def symptoms(p: Params) -> int:
 
 
 def define(p: Params) -> int:
+    """``heroinfacts define [TERM]``: one glossary term, or the glossary."""
     from .. import views
 
     def make() -> Maker:
@@ -155,6 +159,8 @@ def define(p: Params) -> int:
 
 
 def refs(p: Params) -> int:
+    """``heroinfacts refs [ID] [--for TOPIC] [--format FMT]``: references in APA, BibTeX, RIS or
+    CSL-JSON."""
     from .. import views
 
     fmt = p["fmt"]
@@ -182,6 +188,7 @@ def refs(p: Params) -> int:
 
 
 def mix(p: Params) -> int:
+    """``heroinfacts mix DRUG DRUG``: what the data says about taking the two together."""
     from .. import views
 
     def make() -> Maker:
@@ -193,12 +200,14 @@ def mix(p: Params) -> int:
 
 
 def help_now(p: Params) -> int:
+    """``heroinfacts help-now``: every help line and service."""
     from .. import views
 
     return answer(p, lambda: lambda kb, mode: views.help_now(kb), help_lines=True)
 
 
 def about(p: Params) -> int:
+    """``heroinfacts about``: versions, checksums, sources and where data and cache live."""
     from .. import views
 
     def build(kb: KnowledgeBase, mode: output.Mode) -> View:
@@ -220,6 +229,7 @@ def about(p: Params) -> int:
 
 
 def ask(p: Params) -> int:
+    """``heroinfacts ask QUESTION`` (``-`` reads it from standard input): the best answers."""
     from .. import views
     from ..search import engine
 
@@ -235,6 +245,7 @@ def ask(p: Params) -> int:
 
 
 def search(p: Params) -> int:
+    """``heroinfacts search QUERY [--kind KIND] [--limit N]``: matching entries."""
     from .. import views
     from ..search import engine
 

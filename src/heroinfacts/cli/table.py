@@ -40,6 +40,7 @@ class Option(Struct):
 
     @property
     def takes_value(self) -> bool:
+        """Whether the option is followed by a value (every kind but a flag)."""
         return self.kind != "flag"
 
     def empty(self) -> Any:

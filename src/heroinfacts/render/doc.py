@@ -58,20 +58,28 @@ def short(text: str, limit: int = 80) -> str:
 
 
 class Title(Struct, frozen=False):
+    """The page's title, with a line under it."""
+
     text: str
     subtitle: str | None = None
 
 
 class Heading(Struct, frozen=False):
+    """A section heading."""
+
     text: str
 
 
 class Para(Struct, frozen=False):
+    """A paragraph: one line of styled spans."""
+
     line: Line
     style: str = ""  # "dim" for footnotes
 
 
 class Bullets(Struct, frozen=False):
+    """A list of lines, each with a bullet, a check box or a number."""
+
     items: list[Line]
     marker: str = "bullet"  # bullet | check | number
 
@@ -96,7 +104,6 @@ class IconArray(Struct, frozen=False):
     numerator: int
     denominator: int
     wording: str
-    approximate: bool = False
 
     @property
     def figures(self) -> tuple[int, int]:
@@ -106,6 +113,8 @@ class IconArray(Struct, frozen=False):
 
 
 class Table(Struct, frozen=False):
+    """Rows of cells under headers; each cell is one line of spans."""
+
     headers: list[str]
     rows: list[list[Line]]
 
@@ -147,8 +156,11 @@ Block = Union[Title, Heading, Para, Bullets, IconArray, Table, Callout, Referenc
 
 
 class Doc(Struct, frozen=False):
+    """A page: blocks in order, built once by a view and rendered by each renderer."""
+
     blocks: list[Block] = field(default_factory=list)
 
     def add(self, *blocks: Block) -> Doc:
+        """Add ``blocks`` at the end; the document itself, so calls chain."""
         self.blocks.extend(blocks)
         return self

@@ -28,11 +28,13 @@ FILLED, EMPTY = "\u25cf", "\u25cb"  # ● ○
 
 
 def icons(numerator: int, denominator: int, ascii_only: bool = False) -> str:
+    """A proportion as a row of filled and empty circles (``#`` and ``.`` with ``ascii_only``)."""
     full, empty = ("#", ".") if ascii_only else (FILLED, EMPTY)
     return full * numerator + empty * (denominator - numerator)
 
 
 def text_of(line: Line) -> str:
+    """A line's text without its styles, made safe to print."""
     return clean("".join(t for t, _ in line))
 
 

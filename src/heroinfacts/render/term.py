@@ -51,6 +51,8 @@ MARK = {"bullet": "•", "check": "☐", "number": ""}
 def console(
     file: IO[str], width: int, color_system: str | None, *, ascii_only: bool = False
 ) -> Console:
+    """A rich console writing to ``file`` at ``width`` columns, in ``color_system`` (None: no
+    colour)."""
     from rich.console import Console
 
     return Console(

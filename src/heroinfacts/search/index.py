@@ -117,38 +117,11 @@ def _year(csl: dict[str, Any]) -> int | None:
 
 
 def reference_line(csl: dict[str, Any]) -> str:
-    """The reference as an APA 7 entry in plain text (see :mod:`heroinfacts.citations`)."""
+    """The reference as an APA 7 entry in plain text (see :mod:`heroinfacts.citations`, whose
+    formatter copes with any field of the wrong shape instead of raising)."""
     from ..citations import apa
 
-    try:
-        line = apa(csl).strip()
-    except Exception:  # a formatter problem must never stop the index from being built
-        line = ""
-    return line or _plain_reference(csl)
-
-
-def _plain_reference(csl: dict[str, Any]) -> str:
-    """A short APA-like line: authors (year). Title. Container. PMID."""
-    names = []
-    for a in csl.get("author") or []:
-        if "literal" in a:
-            names.append(str(a["literal"]))
-        else:
-            names.append(", ".join(str(x) for x in (a.get("family"), a.get("given")) if x))
-    who = "; ".join(names)
-    if (csl.get("custom") or {}).get("et-al"):
-        who = f"{who}, et al." if who else "et al."
-    year = f"({_year(csl) or 'n.d.'})."
-    title = str(csl.get("title", "")).strip()
-    title = title if title.endswith((".", "?", "!")) else title + "."
-    line = _join(who, year, title) if who else _join(title, year)
-    where = csl.get("container-title") or csl.get("publisher")
-    if where:
-        line = _join(line, f"{where}.")
-    for key in ("PMID", "PMCID", "DOI"):
-        if csl.get(key):
-            line = _join(line, f"{key}: {csl[key]}.")
-    return line
+    return apa(csl).strip()
 
 
 class _Row(NamedTuple):

@@ -19,6 +19,7 @@ class Hit(Struct):
     score: float  # higher is better; always finite
 
     def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON (``search --json``, ``ask --json``)."""
         return {
             "kind": self.kind,
             "id": self.id,
@@ -46,6 +47,7 @@ class SearchResult(Struct):
     message: str | None = None  # ask only: why there is no answer, for the reader
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON; ``ask`` adds whether it answered and any crisis."""
         out: dict[str, Any] = {
             "query": self.query,
             "corrected": self.corrected,
