@@ -283,11 +283,13 @@ class _Want:
             for group in self.groups
         ]
 
-    def says(self, text: str, rid: str, skip: Phrase = ()) -> list[float]:
-        """For each concept, how much a fact says it in its own words (its text, or its id):
-        the best credit of its clauses found; a name it expands to that is ``skip`` (the
-        fact's topic's own title) does not count."""
-        segments = [_stems_of(text), _stems_of(_id_words(rid))]
+    def says(
+        self, text: str, rid: str, skip: Phrase = (), words: Sequence[str] = ()
+    ) -> list[float]:
+        """For each concept, how much a fact says it in its own words (its text, its id, or
+        its search words): the best credit of its clauses found; a name it expands to that is
+        ``skip`` (the fact's topic's own title) does not count."""
+        segments = [_stems_of(text), _stems_of(_id_words(rid)), *map(_stems_of, words)]
         return [
             max(
                 (
@@ -375,7 +377,7 @@ def _subject(
                 continue
             answer = ranked[0][0]
             runner = ranked[1][0] if len(ranked) > 1 and ranked[1][1] > 0 else None
-            own = want.says(answer.text, answer.id)
+            own = want.says(answer.text, answer.id, words=_fact_words(rec, answer.id))
             says = sum(max(c, float(x)) for c, x in zip(own, in_names, strict=True))
         exact = len(want.typed & {" ".join(_words(x, 1 << 30)) for x in names})
         key = (found, (entry.kind == "list") == q.signs, says, exact, -rank)
@@ -414,9 +416,33 @@ def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple
         cites = tuple(str(c) for c in f.get("cites", []))
         hit = Hit("fact", str(f["id"]), str(rec["id"]), str(rec.get("title")), str(f["text"]),
                   cites, round(score, 6))  # fmt: skip
-        says = want.says(hit.text, hit.id, title)
+        says = want.says(hit.text, hit.id, title, [str(w) for w in f.get("search_words", [])])
         out.append((hit, sum(c for c, g in zip(says, want.generic, strict=True) if not g)))
     return sorted(out, key=lambda t: -t[1])
+
+
+def _fact_words(rec: dict[str, Any], rid: str) -> list[str]:
+    """The search words of fact ``rid`` of a topic record."""
+    fact = next(
+        (f for f in rec.get("facts") or [] if isinstance(f, dict) and f.get("id") == rid), {}
+    )
+    return [str(w) for w in fact.get("search_words", [])]
+
+
+def _search_words(
+    conn: sqlite3.Connection, hits: Sequence[Hit]
+) -> dict[tuple[str, str], list[str]]:
+    """The search words of the facts and list items among ``hits`` (their ``names`` column in
+    the index, one query): what people type for an entry counts as what it says."""
+    keys = [(h.kind, h.id) for h in hits if h.kind in ("fact", "item")][:ASK_POOL]
+    if not keys:
+        return {}
+    marks = " OR ".join("(kind = ? AND id = ?)" for _ in keys)
+    rows = conn.execute(
+        f"SELECT kind, id, names FROM search_docs WHERE names != '' AND ({marks})",
+        [x for k in keys for x in k],
+    ).fetchall()
+    return {(str(k), str(i)): str(n).split(" ; ") for k, i, n in rows}
 
 
 def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
@@ -425,7 +451,8 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     # an interaction answers a question about mixing, not one that names a drug in passing
     facts = [h for h in pool if h.kind in ANSWER_KINDS and (q.mixing or h.kind != "interaction")]
     n = len(want)
-    said = {f.id: want.says(f.text, f.id) for f in facts}
+    words = _search_words(conn, facts)
+    said = {f.id: want.says(f.text, f.id, words=words.get((f.kind, f.id), ())) for f in facts}
     best = facts[0] if facts else None  # the search's best
     if len(facts) >= GENERIC_MIN_FACTS:  # a concept most facts found say: the general subject
         want.generic = [2 * sum(v[i] >= 1 for v in said.values()) > len(facts) for i in range(n)]
