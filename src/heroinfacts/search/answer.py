@@ -19,7 +19,7 @@ from .index import MAX_PHRASE, PROPORTION_MARK, _id_words, _trim
 from .query import HELP_WORD, Phrase, _Query
 from .results import Hit, SearchResult
 from .run import _crisis_hits, _has_phrase, _safe_suggest, _search
-from .text import MAX_TOKENS, _stem, _words
+from .text import GENERAL, MAX_TOKENS, _stem, _words
 
 if TYPE_CHECKING:
     from ..store import KnowledgeBase
@@ -182,7 +182,10 @@ ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
 ASK_TOPIC_FACTS = 50
 #: The share of a question's specific concepts that nothing found may leave unsaid before ask
 #: gives no answer (calibrated on the dev split of tests/eval, see docs/search.md).
-UNCOVERED_SHARE = 0.99  # facts of the subject topic weighed for the answer
+UNCOVERED_SHARE = 0.99
+#: The share of those concepts that may be words the knowledge base lacks (found nowhere, and
+#: not an everyday word of text.GENERAL) before ask gives no answer (see docs/search.md).
+LACKING_SHARE = 0.5
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -259,6 +262,8 @@ class _Want:
             for g in kept
         ]
         self.known = [g.known for g in kept]  # False: a word found nowhere ("fentanyl")
+        #: an everyday word that names no subject ("boyfriend", "lately"; see text.GENERAL)
+        self.general = [bool(g.subject) and set(g.subject) <= GENERAL for g in kept]
         self.judging = [g.judging for g in kept]
         self.generic = [False] * len(kept)  # said by most facts found (see _answers)
         self.named_any = [False] * len(kept)  # named by some page weighed (see _subject)
@@ -434,7 +439,7 @@ def _search_words(
 ) -> dict[tuple[str, str], list[str]]:
     """The search words of the facts and list items among ``hits`` (their ``names`` column in
     the index, one query): what people type for an entry counts as what it says."""
-    keys = [(h.kind, h.id) for h in hits if h.kind in ("fact", "item")][:ASK_POOL]
+    keys = [(h.kind, h.id) for h in hits if h.kind in ("fact", "item", "term")][:ASK_POOL]
     if not keys:
         return {}
     marks = " OR ".join("(kind = ? AND id = ?)" for _ in keys)
@@ -467,6 +472,12 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
         i for i in range(n) if not want.generic[i] and not want.judging[i]
     ]  # what the question asks about, beside its general subject and its judgements
     covered = [want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific]
+    lacking = sum(not want.known[i] and not want.general[i] for i in specific)
+    if specific and lacking and lacking >= LACKING_SHARE * len(specific):
+        # Half or more of what the question asks about are words the knowledge base lacks
+        # ("how much does narcan cost", "is kratom an opioid"), beside everyday words that name
+        # no subject ("my boyfriend", "lately"): it is about something the data does not cover.
+        return []
     if specific and sum(not c for c in covered) > UNCOVERED_SHARE * len(specific):
         # Too much of what the question asks about ("can you smoke heroin", "heroin overdose
         # statistics by state": beside "heroin", which most facts say, or a judgement) is said

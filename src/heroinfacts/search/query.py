@@ -38,7 +38,7 @@ _QUANTITY_PHRASES = [
 #: prefers a fact that says how they differ: these words stand for that, as one concept.
 _COMPARE_WORDS = frozenset(
     "vs versus difference differences different differ differs compare compared comparison "
-    "same".split()
+    "same diffrence diffrent difrence differance".split()
 )
 COMPARE: tuple[str, ...] = ("same", "difference", "different", "differ")
 #: A question asking for signs or symptoms is answered by a list (a checklist) where one matches.
