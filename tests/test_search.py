@@ -788,6 +788,22 @@ lists:
     assert any("search_words" in str(p) for p in problems), problems
 
 
+def test_a_drugs_slang_name_reads_as_its_name_in_search_phrases(kb: KnowledgeBase) -> None:
+    # "what does heroin do" is a search phrase of the effects topic; smack names heroin
+    assert ask(kb, "what does smack do").results[0].topic == "effects-of-heroin"
+    assert s_query._canonical(s_query._aliases(kb.conn, ["smack"]), ["smack"]) == {
+        "smack": "heroin"
+    }
+
+
+def test_brand_names_and_if_make_a_question_about_mixing(kb: KnowledgeBase) -> None:
+    assert "interaction:opioid-benzodiazepine" in _ids(ask(kb, "klonopin and oxy"))[:2]
+    assert (
+        "interaction:opioid-benzodiazepine"
+        in _ids(ask(kb, "can i take valium if i use heroin"))[:2]
+    )
+
+
 def test_questions_about_what_the_data_lacks_are_not_answered(kb: KnowledgeBase) -> None:
     # half or more of what is asked is words the data lacks: no answer
     for q in ("how much does narcan cost at walgreens", "is kratom an opioid",
