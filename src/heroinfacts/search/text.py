@@ -33,7 +33,8 @@ FILLER = frozenset(
 #: "hey so what even is smack"): read as filler, never as something the question asks about.
 CHAT_FILLER = frozenset(
     "u ur r ya ppl wat wut wats abt pls plz hey hi hello yo ok okay so even quick q fact facts "
-    "info information explain tell basics overview anyone guys lol idk".split()
+    "info information explain tell basics overview anyone guys lol idk exactly basically "
+    "actually literally honestly question questions wondering curious umm um uh btw tbh".split()
 )
 FILLER = FILLER | CHAT_FILLER
 
