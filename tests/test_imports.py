@@ -101,9 +101,21 @@ def test_rendering_on_a_terminal_never_imports_rich_markdown(tmp_path: Path) -> 
     assert "rich.markdown" not in first
 
 
-def test_cold_paths_import_yaml_but_not_rich_for_json(tmp_path: Path) -> None:
+def test_cold_paths_import_yaml_only_to_build_and_never_rich_for_json(tmp_path: Path) -> None:
+    from pack_support import GOOD_PACK
+
+    from heroinfacts.cache import open_prebuilt
+    from heroinfacts.sources import shipped
+
     modules = _imported(["show", "heroin", "--json"], {"HEROINFACTS_CACHE_DIR": str(tmp_path)})
-    assert "yaml" in modules  # it did build
+    assert not _family(modules, "rich")
+    # A wheel copies the data compiled with the package; a source checkout builds it.
+    assert ("yaml" in modules) == (open_prebuilt([shipped()]) is None)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(GOOD_PACK)
+    args = ["show", "heroin", "--json", "--pack", str(pack)]
+    modules = _imported(args, {"HEROINFACTS_CACHE_DIR": str(tmp_path / "with-pack")})
+    assert "yaml" in modules  # a pack is always built
     assert not _family(modules, "rich")
 
 

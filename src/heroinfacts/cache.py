@@ -132,13 +132,13 @@ def data_key(files: Sequence[DataFile]) -> str:
     return str(h.hexdigest()[:32])
 
 
-def _intact(path: str) -> bool:
-    """True when the file is ours alone (:func:`owned`) and as long as its SQLite header says
-    (catches truncation cheaply)."""
+def _intact(path: str, *, ours: bool = True) -> bool:
+    """True when the file is as long as its SQLite header says (catches truncation cheaply)
+    and, with ``ours``, is ours alone (:func:`owned`)."""
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            if not owned(st):
+            if ours and not owned(st):
                 return False
             head = fh.read(100)
             size = st.st_size
@@ -168,6 +168,12 @@ def _uri(path: str) -> str:
 def _open_cached(path: str, fp: str) -> store.KnowledgeBase | None:
     if not _intact(path):
         return None
+    return _open_checked(path, {"fingerprint": fp})
+
+
+def _open_checked(path: str, expect: dict[str, str]) -> store.KnowledgeBase | None:
+    """The knowledge base in the SQLite file ``path`` when its format is this tool's and its
+    meta holds ``expect``; None (and the file closed) otherwise."""
     import sqlite3
 
     from . import store
@@ -175,12 +181,50 @@ def _open_cached(path: str, fp: str) -> store.KnowledgeBase | None:
     try:
         conn = sqlite3.connect(_uri(path), uri=True)
         kb = store.KnowledgeBase(conn, cache_path=path)
-        if kb.meta("fingerprint") != fp or kb.meta("format") != store.FORMAT:
+        if kb.meta("format") != store.FORMAT or any(kb.meta(k) != v for k, v in expect.items()):
             conn.close()
             return None
         return kb
     except (sqlite3.DatabaseError, ValueError, KeyError, TypeError):
         return None
+
+
+#: The knowledge base compiled from the shipped data when the wheel is built (``hatch_build.py``
+#: at the top of the repository), installed beside ``facts.yaml``: a run with the shipped data
+#: alone and no cache yet opens it instead of building (docs/performance.md, "First run").
+PREBUILT_NAME = "facts.sqlite"
+
+
+def prebuilt_path(files: Sequence[DataFile]) -> str | None:
+    """Where the prebuilt knowledge base for ``files`` would be: only for the shipped data alone,
+    installed as a file (not in a zipapp)."""
+    if len(files) != 1 or not files[0].shipped or files[0].path is None:
+        return None
+    return os.path.join(os.path.dirname(files[0].path), PREBUILT_NAME)
+
+
+def open_prebuilt(files: Sequence[DataFile]) -> store.KnowledgeBase | None:
+    """The prebuilt knowledge base when it was compiled, by this version of the tool, from
+    exactly the bytes the shipped data file holds now (its SHA-256); None otherwise, so an
+    edited or damaged install is built afresh as before. It lives in the installed package,
+    not in the cache directory, so it is as trusted as the code beside it."""
+    path = prebuilt_path(files)
+    if path is None or not _intact(path, ours=False):
+        return None
+    try:
+        checksum = sha256(files[0].read()).hexdigest()
+    except OSError:
+        return None
+    return _open_checked(path, {"checksum": checksum, "tool_version": __version__})
+
+
+def write_prebuilt(data: str, out: str) -> None:
+    """Compile the shipped data file ``data`` into the SQLite file ``out`` (the wheel's prebuilt
+    knowledge base); :class:`DataError` when the data is invalid."""
+    compiled, meta = build([DataFile("data/facts.yaml", True, data)])
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(out)
+    _write_db(out, compiled, meta)
 
 
 def open_cached(files: Sequence[DataFile]) -> store.KnowledgeBase | None:
@@ -287,11 +331,22 @@ def open_kb(
     fp = fingerprint(files)
     directory = cache_location()
     path = os.path.join(directory, f"kb-{fp}.sqlite")
-    use_cache = use_cache and trusted(directory)
     if use_cache:
-        kb = _open_cached(path, fp)
+        ours = trusted(directory)
+        kb = _open_cached(path, fp) if ours else None
         if kb is not None:
             return kb
+        prebuilt = open_prebuilt(files)
+        if prebuilt is not None:
+            # Copied into the cache, so the next run takes the usual path; read in place when
+            # the cache directory cannot be used.
+            if ours:
+                kb = _write_file(directory, path, fp, lambda tmp: _copy_db(prebuilt, tmp, fp))
+            if kb is None:
+                return prebuilt
+            prebuilt.conn.close()
+            return kb
+        use_cache = ours
     import sqlite3
 
     from . import store, yamlio
@@ -305,7 +360,9 @@ def open_kb(
         meta["fingerprint"] = fp
         with yamlio.gc_paused():
             if use_cache:
-                kb = _write_file(directory, path, fp, compiled, meta, stages)
+                kb = _write_file(
+                    directory, path, fp, lambda tmp: _write_db(tmp, compiled, meta, stages), stages
+                )
                 if kb is not None:
                     return kb
             conn = sqlite3.connect(":memory:")
@@ -339,14 +396,14 @@ def _write_file(
     directory: str,
     path: str,
     fp: str,
-    compiled: Compiled,
-    meta: dict[str, Any],
+    fill: Callable[[str], None],
     stages: _Stages | None = None,
 ) -> store.KnowledgeBase | None:
+    """Write the cache file ``path`` (``fill`` writes a new SQLite file at the path it is
+    given) by way of a temporary file renamed into place; its knowledge base, or None when the
+    directory cannot be written."""
     import sqlite3
     import tempfile
-
-    from . import store
 
     tmp: str | None = None
     try:
@@ -355,21 +412,11 @@ def _write_file(
         prefix = f".kb-{fp}-{os.getpid()}-"
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         os.close(fd)
-        conn = sqlite3.connect(tmp)
-        try:
-            # 8 KiB pages: the records table is WITHOUT ROWID, and a topic's record (~1 KiB of
-            # JSON) overflows a 4 KiB page's share, which left 3/4 of its pages empty.
-            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            _watch(conn, stages)
-            store.write(conn, compiled, meta)
-        finally:
-            conn.close()
+        fill(tmp)
         os.replace(tmp, path)
         tmp = None
         _prune(directory, keep=path)
-    except (OSError, sqlite3.OperationalError):
+    except (OSError, sqlite3.DatabaseError):
         if stages is not None:
             stages.reraise()  # Ctrl-C while writing: stop, rather than build again in memory
         return None
@@ -378,6 +425,43 @@ def _write_file(
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return _open_cached(path, fp)
+
+
+def _copy_db(prebuilt: store.KnowledgeBase, path: str, fp: str) -> None:
+    """Copy the prebuilt knowledge base into a new SQLite file ``path``, recording ``fp`` as
+    the fingerprint of the files it holds (what :func:`_open_cached` checks)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        prebuilt.conn.backup(conn)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('fingerprint', ?)", (f'"{fp}"',)
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _write_db(
+    path: str, compiled: Compiled, meta: dict[str, Any], stages: _Stages | None = None
+) -> None:
+    """Write the records and the search index into a new SQLite file ``path``."""
+    import sqlite3
+
+    from . import store
+
+    conn = sqlite3.connect(path)
+    try:
+        # 8 KiB pages: the records table is WITHOUT ROWID, and a topic's record (~1 KiB of
+        # JSON) overflows a 4 KiB page's share, which left 3/4 of its pages empty.
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        _watch(conn, stages)
+        store.write(conn, compiled, meta)
+    finally:
+        conn.close()
 
 
 #: The names the tool writes in the cache directory (and in its ``pages`` directory): nothing
@@ -509,6 +593,20 @@ def check_cache(files: Sequence[DataFile]) -> dict[str, Any]:
         result["message"] = f"the cache directory {directory} is not used: {_UNTRUSTED[directory]}"
         return result
     if not os.path.lexists(path):
+        prebuilt = prebuilt_path(files)
+        if prebuilt is not None and os.path.exists(prebuilt):
+            result["file"] = prebuilt
+            if open_prebuilt(files) is None:
+                result["ok"] = False
+                result["message"] = (
+                    f"the knowledge base compiled with the package, {prebuilt}, does not match "
+                    "the shipped data: it is not used; reinstall heroinfacts"
+                )
+            else:
+                result["message"] = (
+                    f"the knowledge base compiled with the package, {prebuilt}, matches the data"
+                )
+            return result
         result["message"] = f"no compiled cache yet in {directory}; the next command builds one"
         return result
     result["file"] = path

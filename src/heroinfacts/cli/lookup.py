@@ -5,6 +5,7 @@ these functions (through the command table), so both answer alike.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -174,13 +175,16 @@ def about(p: Params) -> int:
     from .. import views
 
     def build(kb: KnowledgeBase, mode: output.Mode) -> View:
-        from ..cache import cache_dir
+        from ..cache import PREBUILT_NAME, cache_dir
         from ..sources import config_path, configured_packs, data_location
 
+        cache = kb.cache_path or f"{cache_dir()} (not writable: built in memory)"
+        if kb.cache_path and os.path.basename(kb.cache_path) == PREBUILT_NAME:
+            cache += " (compiled with the package)"
         info = {
             "packs_from": configured_packs(p.get("pack") or ())[1],
             "config": str(config_path()),
-            "cache": kb.cache_path or f"{cache_dir()} (not writable: built in memory)",
+            "cache": cache,
             "data_path": data_location(),
         }
         return views.about(kb, info)
