@@ -55,6 +55,9 @@ def test_dev_lookalikes_seldom_raise_an_alarm() -> None:
         ("MY SON IS BLUE", "overdose"),
         ("narcan isnt working what now", "overdose"),
         ("planning on taking my life this weekend", "suicide"),
+        # the fallback's lower bar for suicide, and words of feeling trapped or pointless
+        ("everything is pointless and i feel trapped", "suicide"),
+        ("will withdrawal kill me", "suicide"),
         ("what are the signs of an overdose", None),
         ("suicide rates among users", None),
         ("what does narcan do", None),

@@ -36,8 +36,9 @@ from heroinfacts.store import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The dev split's figures (tests/eval), held so that a change that loses them fails.
-DEV_RECALL_AT_1 = 0.72
-DEV_RECALL_AT_3 = 0.84
+DEV_RECALL_AT_1 = 0.80
+DEV_RECALL_AT_3 = 0.90
+DEV_WRONG_ANSWERS = 50  # of 131 questions the data does not answer
 DEV_CRISIS_RECALL = 0.97
 DEV_FALSE_ALARMS = 30
 QUERIES = ROOT / "tests" / "queries.yaml"
@@ -730,6 +731,88 @@ def test_dev_split_crisis_messages_get_their_line_first(dev: dict[str, object]) 
     assert crisis["dosing_given_a_fact"] <= 1, crisis
     assert look["false_alarms"] <= DEV_FALSE_ALARMS, look
     assert abst["dosing_given_a_fact"] <= 1, abst
+
+
+def test_dev_split_keeps_its_abstention(dev: dict[str, object]) -> None:
+    abst = dev["abstention"]
+    assert isinstance(abst, dict)
+    assert abst["wrong_answers"] <= DEV_WRONG_ANSWERS, abst
+    assert abst["wrong_refusals"] <= 6, abst
+
+
+def test_search_words_of_facts_and_items_find_them(kb: KnowledgeBase) -> None:
+    # words the entries never say, only their search words
+    assert _ids(ask(kb, "never hungry these days, is that depression"))[0] == "item:appetite-change"
+    assert _ids(ask(kb, "my mom needs to know: what is the recovery position"))[0] == (
+        "item:step-lay-on-side"
+    )
+    assert _ids(ask(kb, "can you get naloxone over the counter"))[0] == (
+        "fact:naloxone-without-prescription"
+    )
+
+
+def test_a_pack_fact_and_item_take_search_words() -> None:
+    pack = """
+schema: 1
+bundle: {id: words-pack, title: Words pack, version: 1.0.0, language: en,
+  reviewed: 2026-11-26, license: CC0, disclaimer: Test data.}
+references: []
+topics:
+  - id: local
+    title: Local clinic hours
+    summary: When the local clinic is open.
+    facts:
+      - id: local-fact
+        text: The clinic opens at nine.
+        search_words: [walk in clinic]
+        cites: [article]
+lists:
+  - id: local-list
+    title: What to bring
+    cites: [article]
+    items:
+      - id: local-item
+        text: A photo card
+        search_words: [drivers license]
+"""
+    kb = _kb_from(("pack.yaml", pack))
+    assert _ids(ask(kb, "when is the walk in clinic open"))[0] == "fact:local-fact"
+    assert "item:local-item" in _ids(search(kb, "drivers license"))
+    bad = pack.replace("[walk in clinic]", "12")
+    _, problems = compile_sources(
+        [
+            SourceFile("data/facts.yaml", SHIPPED.read_bytes(), True),
+            SourceFile("pack.yaml", bad.encode(), False),
+        ]
+    )
+    assert any("search_words" in str(p) for p in problems), problems
+
+
+def test_a_drugs_slang_name_reads_as_its_name_in_search_phrases(kb: KnowledgeBase) -> None:
+    # "what does heroin do" is a search phrase of the effects topic; smack names heroin
+    assert ask(kb, "what does smack do").results[0].topic == "effects-of-heroin"
+    assert s_query._canonical(s_query._aliases(kb.conn, ["smack"]), ["smack"]) == {
+        "smack": "heroin"
+    }
+
+
+def test_brand_names_and_if_make_a_question_about_mixing(kb: KnowledgeBase) -> None:
+    assert "interaction:opioid-benzodiazepine" in _ids(ask(kb, "klonopin and oxy"))[:2]
+    assert (
+        "interaction:opioid-benzodiazepine"
+        in _ids(ask(kb, "can i take valium if i use heroin"))[:2]
+    )
+
+
+def test_questions_about_what_the_data_lacks_are_not_answered(kb: KnowledgeBase) -> None:
+    # half or more of what is asked is words the data lacks: no answer
+    for q in ("how much does narcan cost at walgreens", "is kratom an opioid",
+              "does weed help with withdrawal"):  # fmt: skip
+        result = ask(kb, q)
+        assert not result.answered and not result.results, q
+    # everyday words the data lacks (people, times, talk) do not count
+    result = ask(kb, "sorry dumb question but my boyfriend lately seems cranky, is that depression")
+    assert result.answered and _ids(result)[0] == "item:irritability"
 
 
 @pytest.mark.parametrize(

@@ -392,8 +392,10 @@ FACT: Spec = {
     "cites": (_CITES, True),
     "proportion": (_dict, False),
     "note": (_str, False),
+    "search_words": (_STRS, False),
 }
-ITEM: Spec = {"id": (_id, True), "text": (_str, True)}
+#: A list item; like a fact, it may carry words only search reads (``search_words``).
+ITEM: Spec = {"id": (_id, True), "text": (_str, True), "search_words": (_STRS, False)}
 CONTACT: Spec = {
     "kind": (_enum(*CONTACT_KINDS), True),
     "value": (_line, True),

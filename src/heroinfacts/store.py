@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .compiler import Compiled
 
 #: Bumped whenever the tables below change shape; part of the cache key.
-FORMAT = 5
+FORMAT = 6
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -19,7 +19,7 @@ from .index import MAX_PHRASE, PROPORTION_MARK, _id_words, _trim
 from .query import HELP_WORD, Phrase, _Query
 from .results import Hit, SearchResult
 from .run import _crisis_hits, _has_phrase, _safe_suggest, _search
-from .text import MAX_TOKENS, _stem, _words
+from .text import GENERAL, MAX_TOKENS, _stem, _words
 
 if TYPE_CHECKING:
     from ..store import KnowledgeBase
@@ -182,7 +182,10 @@ ASK_SUBJECTS = 6  # best topics and lists weighed as the question's subject
 ASK_TOPIC_FACTS = 50
 #: The share of a question's specific concepts that nothing found may leave unsaid before ask
 #: gives no answer (calibrated on the dev split of tests/eval, see docs/search.md).
-UNCOVERED_SHARE = 0.99  # facts of the subject topic weighed for the answer
+UNCOVERED_SHARE = 0.99
+#: The share of those concepts that may be words the knowledge base lacks (found nowhere, and
+#: not an everyday word of text.GENERAL) before ask gives no answer (see docs/search.md).
+LACKING_SHARE = 0.5
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -259,6 +262,8 @@ class _Want:
             for g in kept
         ]
         self.known = [g.known for g in kept]  # False: a word found nowhere ("fentanyl")
+        #: an everyday word that names no subject ("boyfriend", "lately"; see text.GENERAL)
+        self.general = [bool(g.subject) and set(g.subject) <= GENERAL for g in kept]
         self.judging = [g.judging for g in kept]
         self.generic = [False] * len(kept)  # said by most facts found (see _answers)
         self.named_any = [False] * len(kept)  # named by some page weighed (see _subject)
@@ -283,11 +288,13 @@ class _Want:
             for group in self.groups
         ]
 
-    def says(self, text: str, rid: str, skip: Phrase = ()) -> list[float]:
-        """For each concept, how much a fact says it in its own words (its text, or its id):
-        the best credit of its clauses found; a name it expands to that is ``skip`` (the
-        fact's topic's own title) does not count."""
-        segments = [_stems_of(text), _stems_of(_id_words(rid))]
+    def says(
+        self, text: str, rid: str, skip: Phrase = (), words: Sequence[str] = ()
+    ) -> list[float]:
+        """For each concept, how much a fact says it in its own words (its text, its id, or
+        its search words): the best credit of its clauses found; a name it expands to that is
+        ``skip`` (the fact's topic's own title) does not count."""
+        segments = [_stems_of(text), _stems_of(_id_words(rid)), *map(_stems_of, words)]
         return [
             max(
                 (
@@ -375,7 +382,7 @@ def _subject(
                 continue
             answer = ranked[0][0]
             runner = ranked[1][0] if len(ranked) > 1 and ranked[1][1] > 0 else None
-            own = want.says(answer.text, answer.id)
+            own = want.says(answer.text, answer.id, words=_fact_words(rec, answer.id))
             says = sum(max(c, float(x)) for c, x in zip(own, in_names, strict=True))
         exact = len(want.typed & {" ".join(_words(x, 1 << 30)) for x in names})
         key = (found, (entry.kind == "list") == q.signs, says, exact, -rank)
@@ -414,9 +421,33 @@ def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple
         cites = tuple(str(c) for c in f.get("cites", []))
         hit = Hit("fact", str(f["id"]), str(rec["id"]), str(rec.get("title")), str(f["text"]),
                   cites, round(score, 6))  # fmt: skip
-        says = want.says(hit.text, hit.id, title)
+        says = want.says(hit.text, hit.id, title, [str(w) for w in f.get("search_words", [])])
         out.append((hit, sum(c for c, g in zip(says, want.generic, strict=True) if not g)))
     return sorted(out, key=lambda t: -t[1])
+
+
+def _fact_words(rec: dict[str, Any], rid: str) -> list[str]:
+    """The search words of fact ``rid`` of a topic record."""
+    fact = next(
+        (f for f in rec.get("facts") or [] if isinstance(f, dict) and f.get("id") == rid), {}
+    )
+    return [str(w) for w in fact.get("search_words", [])]
+
+
+def _search_words(
+    conn: sqlite3.Connection, hits: Sequence[Hit]
+) -> dict[tuple[str, str], list[str]]:
+    """The search words of the facts and list items among ``hits`` (their ``names`` column in
+    the index, one query): what people type for an entry counts as what it says."""
+    keys = [(h.kind, h.id) for h in hits if h.kind in ("fact", "item", "term")][:ASK_POOL]
+    if not keys:
+        return {}
+    marks = " OR ".join("(kind = ? AND id = ?)" for _ in keys)
+    rows = conn.execute(
+        f"SELECT kind, id, names FROM search_docs WHERE names != '' AND ({marks})",
+        [x for k in keys for x in k],
+    ).fetchall()
+    return {(str(k), str(i)): str(n).split(" ; ") for k, i, n in rows}
 
 
 def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
@@ -425,7 +456,8 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
     # an interaction answers a question about mixing, not one that names a drug in passing
     facts = [h for h in pool if h.kind in ANSWER_KINDS and (q.mixing or h.kind != "interaction")]
     n = len(want)
-    said = {f.id: want.says(f.text, f.id) for f in facts}
+    words = _search_words(conn, facts)
+    said = {f.id: want.says(f.text, f.id, words=words.get((f.kind, f.id), ())) for f in facts}
     best = facts[0] if facts else None  # the search's best
     if len(facts) >= GENERIC_MIN_FACTS:  # a concept most facts found say: the general subject
         want.generic = [2 * sum(v[i] >= 1 for v in said.values()) > len(facts) for i in range(n)]
@@ -440,6 +472,12 @@ def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[H
         i for i in range(n) if not want.generic[i] and not want.judging[i]
     ]  # what the question asks about, beside its general subject and its judgements
     covered = [want.named_any[i] or any(v[i] >= 1 for v in said.values()) for i in specific]
+    lacking = sum(not want.known[i] and not want.general[i] for i in specific)
+    if specific and lacking and lacking >= LACKING_SHARE * len(specific):
+        # Half or more of what the question asks about are words the knowledge base lacks
+        # ("how much does narcan cost", "is kratom an opioid"), beside everyday words that name
+        # no subject ("my boyfriend", "lately"): it is about something the data does not cover.
+        return []
     if specific and sum(not c for c in covered) > UNCOVERED_SHARE * len(specific):
         # Too much of what the question asks about ("can you smoke heroin", "heroin overdose
         # statistics by state": beside "heroin", which most facts say, or a judgement) is said

@@ -568,8 +568,13 @@ DANGER_WORDS: dict[str, tuple[float, float]] = {
     **dict.fromkeys(("suicid*", "hopeless", "goodbye", "purpose"), (0.0, 2.5)),
     **dict.fromkeys(("end", "ending", "over", "forever", "anymore", "point", "tonight"), (0, 1.0)),
     **dict.fromkeys(("nobody", "noone", "alone", "worthless", "burden", "plan*"), (0.0, 1.0)),
+    **dict.fromkeys(("worth", "trapped", "unbearable", "pointless", "disappear"), (0.0, 1.0)),
+    **dict.fromkeys(("life", "living", "exist", "gone", "done"), (0.0, 0.75)),
 }
 FALLBACK_AT = 2.5
+#: The bar for suicide, lower: a false alarm costs a box, a miss can cost a life (one more false
+#: alarm on the dev split, "will withdrawal kill me", which 988 does not hurt).
+SUICIDE_FALLBACK_AT = 2.0
 
 
 #: Signs of a body in trouble, each with its weight: a named person or the writer with signs
@@ -666,7 +671,7 @@ def detect(message: str) -> Crisis:
     )
     if not (suicide or overdose) and framed_ok and _PERSONAL.intersection(ws):
         od, sd = _weigh(ws)
-        suicide = sd >= FALLBACK_AT and sd >= od
+        suicide = sd >= SUICIDE_FALLBACK_AT and sd >= od
         overdose = od >= FALLBACK_AT and not suicide
     wish = suicide and _any(ws, STRONG_SUICIDE) and bool(SUBJECT.intersection(ws))
     if (suicide or overdose) and not wish and not _URGENT.intersection(ws):

@@ -165,7 +165,8 @@ def _docs(compiled: Compiled) -> Iterator[_Row]:
         yield _Row("list", rid, None, title, text, "", cites, names, extra=_id_words(rid))
         for item in lst["items"]:
             iid = item["id"]
-            yield _Row("item", iid, rid, title, item["text"], "", cites, extra=_id_words(iid))
+            yield _Row("item", iid, rid, title, item["text"], "", cites, _aliases_of(item),
+                       extra=_id_words(iid))  # fmt: skip
     for rid, term in recs.get("term", {}).items():
         names = _join(term["term"], ";", _aliases_of(term))
         cites = " ".join(term["cites"])
@@ -209,7 +210,7 @@ def _docs(compiled: Compiled) -> Iterator[_Row]:
             wording = (f.get("proportion") or {}).get("wording") or ""
             extra = _id_words(f["id"]) + (" " + PROPORTION_MARK if wording else "")
             yield _Row("fact", f["id"], rid, title, f["text"], wording, " ".join(f["cites"]),
-                       extra=extra)  # fmt: skip
+                       _aliases_of(f), extra=extra)  # fmt: skip
 
 
 def _trim(words: Sequence[str]) -> list[str]:

@@ -38,7 +38,7 @@ _QUANTITY_PHRASES = [
 #: prefers a fact that says how they differ: these words stand for that, as one concept.
 _COMPARE_WORDS = frozenset(
     "vs versus difference differences different differ differs compare compared comparison "
-    "same".split()
+    "same diffrence diffrent difrence differance".split()
 )
 COMPARE: tuple[str, ...] = ("same", "difference", "different", "differ")
 #: A question asking for signs or symptoms is answered by a list (a checklist) where one matches.
@@ -54,7 +54,7 @@ _SIGNS_PHRASES = [
 #: without one, "is xanax an opioid" asks what a drug is, not about mixing.
 _MIX_WORDS = frozenset(
     "and with plus mix mixing mixed mixes combine combining combined combo combos together "
-    "while on w".split()
+    "while on w if both".split()
 )
 #: Words that judge rather than name ("is it dangerous", "is that normal"): what the question
 #: asks of its subject. A page need not name them to be the subject, and they alone are not
@@ -269,6 +269,19 @@ def _aliases(conn: sqlite3.Connection, words: Sequence[str]) -> dict[Phrase, lis
     return out
 
 
+def _canonical(aliases: dict[Phrase, list[Entry]], words: Sequence[str]) -> dict[str, str]:
+    """The question's one-word names of drugs that are not the drug's own name, with that name
+    (``dope`` -> heroin, ``painkillers`` -> opioids)."""
+    out: dict[str, str] = {}
+    for w in words:
+        for kind, _rid, expand, _classes in aliases.get((_stem(w),), []):
+            name = expand.split("|")[0].split()
+            if kind in ("substance", "class") and len(name) == 1 and name[0] != w:
+                out[w] = name[0]
+                break
+    return out
+
+
 def _contains(seq: Sequence[str], part: Sequence[str]) -> bool:
     n = len(part)
     return any(tuple(seq[i : i + n]) == tuple(part) for i in range(len(seq) - n + 1))
@@ -360,17 +373,28 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     # finds the alias "getting clean")
     aliases = _aliases(conn, words)
     stems = [_stem(w) for w in words]
+    # A phrase may also match with a drug's one-word alias read as the drug's name ("what does
+    # dope do" is the search phrase "what does heroin do"; "how do painkillers work", "how do
+    # opioids work").
+    canon = _canonical(aliases, words)
+    named = [canon.get(w, w) for w in words]
+    if canon:
+        aliases = {**_aliases(conn, named), **aliases}
+    named_stems = [_stem(w) for w in named]
     spans: list[tuple[Phrase, bool]] = []  # (words, is an alias)
     i = 0
     while i < len(words) and len(spans) < 2 * MAX_TOKENS:
-        span = 0
+        span, source = 0, words
         for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
             cand = tuple(stems[i : i + n])
             if cand in aliases and _content(words[i : i + n]):
                 span = n
                 break
+            if n > 1 and canon and tuple(named_stems[i : i + n]) in aliases:
+                span, source = n, named
+                break
         if span:
-            spans.append((tuple(words[i : i + span]), True))
+            spans.append((tuple(source[i : i + span]), True))
             i += span
         else:
             if words[i] not in FILLER and words[i] not in _COMPARE_WORDS:

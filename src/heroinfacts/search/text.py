@@ -33,9 +33,39 @@ FILLER = frozenset(
 #: "hey so what even is smack"): read as filler, never as something the question asks about.
 CHAT_FILLER = frozenset(
     "u ur r ya ppl wat wut wats abt pls plz hey hi hello yo ok okay so even quick q fact facts "
-    "info information explain tell basics overview anyone guys lol idk".split()
+    "info information explain tell basics overview anyone guys lol idk exactly basically "
+    "actually literally honestly question questions wondering curious umm um uh btw tbh".split()
 )
 FILLER = FILLER | CHAT_FILLER
+
+#: Everyday words that name no subject of their own: people, times, and the words of talk
+#: ("my boyfriend", "lately", "sorry if this is a dumb question"). When the knowledge base lacks
+#: one, the question is not about something it lacks (see ``ask``'s abstention); a lacking word
+#: outside this list ("kratom", "urine", "price") is.
+GENERAL = frozenset(
+    """
+    boyfriend girlfriend bf gf husband wife partner spouse fiance mom mum mother dad father
+    parent parents brother brothers sister sisters sibling siblings cousin cousins uncle aunt
+    grandma grandpa grandmother grandfather nephew niece son sons daughter daughters kid kids
+    child children teen teens teenager teenagers baby neighbor neighbour neighbors roommate
+    roomate friend friends buddy bro dude guy guys girl girls man men woman women person
+    persons people somebody anybody everybody nobody everyone coworker boss teacher classmate
+    lately recently now today tonight yesterday week weeks weekend month months year years
+    day days night nights morning evening ago soon early late later next last lasted during
+    till until since before after twice once again always never sometimes often anymore
+    already still yet while
+    actually basically literally honestly seriously totally question questions asking ask
+    asked wondering wonder wondered curious sorry dumb stupid silly thx thanks thank umm um
+    uh hmm nah yeah yep yup okay lol considered consider everything stuff another other
+    others besides anywhere somewhere everywhere few lot lots enough real pretty kinda sorta
+    maybe probably said say saying heard hear read told arent expect expected decide
+    decides involved connected allowed learn learning writing notes note ready start started
+    starting home near bed school talk talking head place places way ways kind kinds type
+    want wants wanted need needs needed trying tried gonna wanna gotta
+    types part sure true whole category mess messes messed harder easier around survived
+    percent percentage odds chances proportion
+    """.split()
+)
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019\u02bc](?=[^\W_])")
