@@ -1,7 +1,7 @@
 """`validate` and `handout` with many words and one unknown word stay linear in a pack's size.
 
     python bench/pack_scale.py              # packs of about 1, 5 and 10 MB (~1 min)
-    python bench/pack_scale.py --full       # 1, 5, 25 and 50 MB (~4 min; 0.7 GB of memory)
+    python bench/pack_scale.py --full       # 1, 5, 25 and 50 MB (~4 min if quiet; 0.7 GB)
     python bench/pack_scale.py --sizes 2,4  # sizes of your own, in MB
 
 For each size it writes a synthetic pack of about that many megabytes (bench/genpack.py: topics
