@@ -336,14 +336,23 @@ BROKEN = textwrap.dedent(
 
 
 def test_broken_pack_is_exit_3_with_a_clear_message(tmp_path: Path) -> None:
-    """A broken pack given with --pack: exit 3 and its problems; help-now still prints the help
-    lines (from the shipped data)."""
+    """A broken pack given with --pack: exit 3 and its problems; help-now and ask (a question
+    may be a cry for help) still answer, with the help lines, from the shipped data."""
     pack = tmp_path / "broken.yaml"
     pack.write_text(BROKEN, encoding="utf-8")
-    for args in (["show", "heroin"], ["help-now"], ["about"], ["handout", "heroin"]):
+    crisis = "my friend took too much and wont wake up"
+    for args in (
+        ["show", "heroin"],
+        ["help-now"],
+        ["ask", crisis],
+        ["about"],
+        ["handout", "heroin"],
+    ):
         extra = ["-o", str(tmp_path / "h.html")] if args[0] == "handout" else []
         run = cli(*args, *extra, "--pack", str(pack), code=3)
-        assert ("911" in run.stdout) if args[0] == "help-now" else run.stdout == ""
+        if args[0] == "ask":
+            assert run.stdout.index("911") < run.stdout.index("Naloxone"), run.stdout
+        assert ("911" in run.stdout) if args[0] in ("help-now", "ask") else run.stdout == ""
         first = run.stderr.splitlines()[0]
         assert first.startswith(f"{pack}:"), run.stderr
         assert "YAML error" in first

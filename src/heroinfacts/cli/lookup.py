@@ -82,7 +82,7 @@ def name(words: Sequence[str] | str | None, what: str) -> str | None:
 
 def answer(p: Params, make: Callable[[], Maker], *, help_lines: bool = False) -> int:
     """Check the parameters (``make``), load the data, build the view and print it; the exit
-    code. Every error becomes its message and exit code. With ``help_lines`` (help-now) the
+    code. Every error becomes its message and exit code. With ``help_lines`` (help-now, ask) the
     answer is printed whatever the packs say: packs that cannot be loaded are reported (exit 3)
     and the help lines come from the shipped data."""
     mode = mode_of(p)
@@ -241,7 +241,9 @@ def ask(p: Params) -> int:
         assert text is not None
         return lambda kb, mode: views.ask_view(kb, engine.ask(kb, text))
 
-    return answer(p, make)
+    # A question may be a cry for help: a pack that cannot be loaded is reported (exit 3), and
+    # the answer, with its help lines, comes from the shipped data.
+    return answer(p, make, help_lines=True)
 
 
 def search(p: Params) -> int:
