@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import crisis
-from .index import MAX_PHRASE, PROPORTION_MARK, _id_words, _trim
-from .query import HELP_WORD, Phrase, _Query
+from .index import MAX_PHRASE, PROPORTION_MARK, id_words, trim_words
+from .query import HELP_WORD, Phrase, Query
 from .results import Hit, SearchResult
-from .run import _crisis_hits, _has_phrase, _safe_suggest, _search
-from .text import GENERAL, MAX_TOKENS, _stem, _words
+from .run import crisis_hits, find_hits, has_phrase, safe_suggest
+from .text import GENERAL, MAX_TOKENS, split_words, stem_word
 
 if TYPE_CHECKING:
     from ..store import KnowledgeBase
@@ -50,7 +50,7 @@ def ask(kb: KnowledgeBase, question: str) -> SearchResult:
     answer's own, else the first topic the answer's topic relates to.
     """
     text = question if isinstance(question, str) else ""
-    q, pool, notice = _search(kb, text, ASK_KINDS, ASK_POOL)
+    q, pool, notice = find_hits(kb, text, ASK_KINDS, ASK_POOL)
     if q is None:
         return SearchResult(text, None, (), notice=notice, asked=True, answered=False)
     found = crisis.detect(text)
@@ -114,7 +114,7 @@ CRISIS_RESULTS = 6  # results for a crisis message: help lines, what to do, the 
 
 def _help(conn: sqlite3.Connection, concerns: Sequence[str]) -> list[Hit]:
     try:
-        return _crisis_hits(conn, concerns, 0.0, None)
+        return crisis_hits(conn, concerns, 0.0, None)
     except sqlite3.Error:
         return []
 
@@ -145,13 +145,13 @@ def _crisis_answer(
 
 
 def _could_read(
-    conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit], text: str
+    conn: sqlite3.Connection, q: Query, pool: Sequence[Hit], text: str
 ) -> tuple[str, ...]:
     """Topics to read when nothing answers: those the question's words found, then topics
     close to its words; failing both, the first topics."""
     pages = [h.id for h in pool if h.kind == "topic"]
     pages += [h.topic for h in pool if h.kind == "fact" and h.topic]
-    names = list(dict.fromkeys([*pages, *_safe_suggest(conn, q, text)]))
+    names = list(dict.fromkeys([*pages, *safe_suggest(conn, q, text)]))
     try:
         marks = ",".join("?" * len(names))
         known = {
@@ -194,7 +194,7 @@ def _cstem(word: str) -> str:
     dropped, to tell what a text covers (``depressed``, ``depression`` -> depress; ``schedule``,
     ``scheduled`` -> schedul; ``depressant`` stays apart, as the difference between the two is
     much of what this knowledge base explains)."""
-    s = _stem(word)
+    s = stem_word(word)
     if len(s) == 4 and s.endswith("ed"):  # used -> use
         s = s[:-1]
     if len(s) > 6 and s.endswith("ion") and s[-4] in "st":
@@ -212,7 +212,7 @@ def _rescore(hit: Hit, score: float) -> Hit:
 @functools.lru_cache(maxsize=1 << 12)
 def _stems_of(text: str) -> tuple[str, ...]:
     """The words of a text as _cstem stems (remembered: ask reads the same texts again)."""
-    return tuple(_cstem(w) for w in _words(text, 1 << 30))
+    return tuple(_cstem(w) for w in split_words(text, 1 << 30))
 
 
 def _record(conn: sqlite3.Connection, kind: str, rid: str) -> dict[str, Any] | None:
@@ -251,7 +251,7 @@ _NAME_FILLER = frozenset(
 class _Want:
     """The query's concepts as light-stemmed phrases, to tell what a text covers."""
 
-    def __init__(self, q: _Query) -> None:
+    def __init__(self, q: Query) -> None:
         kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
         #: per concept: (clause as stemmed phrases, credit, is its first two: the words typed)
         self.groups = [
@@ -282,7 +282,7 @@ class _Want:
         """For each concept, whether some clause of it is found in the segments."""
         return [
             any(
-                all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                all(any(has_phrase(seg, p) for seg in segments) for p in clause)
                 for clause, _credit, _typed in group
             )
             for group in self.groups
@@ -294,14 +294,14 @@ class _Want:
         """For each concept, how much a fact says it in its own words (its text, its id, or
         its search words): the best credit of its clauses found; a name it expands to that is
         ``skip`` (the fact's topic's own title) does not count."""
-        segments = [_stems_of(text), _stems_of(_id_words(rid)), *map(_stems_of, words)]
+        segments = [_stems_of(text), _stems_of(id_words(rid)), *map(_stems_of, words)]
         return [
             max(
                 (
                     credit
                     for clause, credit, typed in group
                     if typed or not skip or clause != [skip]
-                    if all(any(_has_phrase(seg, p) for seg in segments) for p in clause)
+                    if all(any(has_phrase(seg, p) for seg in segments) for p in clause)
                 ),
                 default=0.0,
             )
@@ -311,7 +311,7 @@ class _Want:
     def named(self, name: str) -> list[str] | None:
         """A title or alias as stems, when the question says all of its words (else None):
         only a name the question says whole can make a topic the question's subject."""
-        words = _words(name, 1 << 30)
+        words = split_words(name, 1 << 30)
         stems = [_cstem(w) for w in words]
         said = all(
             s in self.stems for w, s in zip(words, stems, strict=True) if w not in _NAME_FILLER
@@ -328,7 +328,7 @@ class _Subject(NamedTuple):
 
 
 def _subject(
-    conn: sqlite3.Connection, q: _Query, want: _Want, pool: Sequence[Hit]
+    conn: sqlite3.Connection, q: Query, want: _Want, pool: Sequence[Hit]
 ) -> _Subject | None:
     """The topic or list the question names, if any, and the answer it gives.
 
@@ -356,7 +356,7 @@ def _subject(
         if rec is None:
             continue
         words = [*rec.get("aliases", []), *rec.get("search_words", [])]
-        names = [str(rec.get("title", "")), *map(str, words), _id_words(entry.id)]
+        names = [str(rec.get("title", "")), *map(str, words), id_words(entry.id)]
         said = [x for x in map(want.named, names) if x is not None]
         in_names = want.covered(said)
         want.named_any = [a or b for a, b in zip(want.named_any, in_names, strict=True)]
@@ -384,7 +384,7 @@ def _subject(
             runner = ranked[1][0] if len(ranked) > 1 and ranked[1][1] > 0 else None
             own = want.says(answer.text, answer.id, words=_fact_words(rec, answer.id))
             says = sum(max(c, float(x)) for c, x in zip(own, in_names, strict=True))
-        exact = len(want.typed & {" ".join(_words(x, 1 << 30)) for x in names})
+        exact = len(want.typed & {" ".join(split_words(x, 1 << 30)) for x in names})
         key = (found, (entry.kind == "list") == q.signs, says, exact, -rank)
         if best is None or key > best[0]:
             best = (key, _Subject(entry, answer, found, says, runner))
@@ -415,7 +415,9 @@ def _topic_answers(rec: dict[str, Any], want: _Want, score: float) -> list[tuple
     unless another says more. (Neither the topic's own title, which an alias expands to, nor a
     generic concept, which all its facts are about, is counted.)"""
     facts = [f for f in (rec.get("facts") or [])[:ASK_TOPIC_FACTS] if isinstance(f, dict)]
-    title = tuple(_cstem(w) for w in _trim(_words(str(rec.get("title", "")), 2 * MAX_PHRASE)))
+    title = tuple(
+        _cstem(w) for w in trim_words(split_words(str(rec.get("title", "")), 2 * MAX_PHRASE))
+    )
     out: list[tuple[Hit, float]] = []
     for f in facts:
         cites = tuple(str(c) for c in f.get("cites", []))
@@ -450,7 +452,7 @@ def _search_words(
     return {(str(k), str(i)): str(n).split(" ; ") for k, i, n in rows}
 
 
-def _answers(conn: sqlite3.Connection, q: _Query, pool: Sequence[Hit]) -> list[Hit]:
+def _answers(conn: sqlite3.Connection, q: Query, pool: Sequence[Hit]) -> list[Hit]:
     """Order what was found into an answer and its supporting facts (see :func:`ask`)."""
     want = _Want(q)
     # an interaction answers a question about mixing, not one that names a drug in passing
@@ -537,15 +539,15 @@ COVER_COLUMNS = "body"
 
 
 def _prefer_raw(
-    conn: sqlite3.Connection, q: _Query, want: _Want, ordered: list[Hit], raw: Hit
+    conn: sqlite3.Connection, q: Query, want: _Want, ordered: list[Hit], raw: Hit
 ) -> list[Hit]:
     """The search's own best (bm25) first instead, when its own text says more of what the
     question asks than the answer chosen: each concept that is not the general subject or a
     judgement counts its rarity, log(1 + N / rows with it), and is matched by FTS5's Porter
     stems, so "irritable" finds "irritability" where the light stems of _Want do not."""
-    from .index import _use_fts
+    from .index import use_fts
 
-    if not _use_fts():  # the plain search has no Porter stems to match by
+    if not use_fts():  # the plain search has no Porter stems to match by
         return ordered
     kept = [g for g in q.groups if g.clauses != [((PROPORTION_MARK,),)]]
     weights = _concept_weights(conn, kept, want)
@@ -561,7 +563,7 @@ def _prefer_raw(
 
 
 def _concept_weights(conn: sqlite3.Connection, groups: Sequence[Any], want: _Want) -> list[float]:
-    from .query import _count, _expression
+    from .query import count_matches, match_expression
 
     total = int(conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] or 1)
     out = []
@@ -570,7 +572,7 @@ def _concept_weights(conn: sqlite3.Connection, groups: Sequence[Any], want: _Wan
             out.append(0.0)
             continue
         try:
-            df = _count(conn, _expression([g]), total)
+            df = count_matches(conn, match_expression([g]), total)
         except sqlite3.Error:
             df = 0
         out.append(math.log(1 + total / df) if df else 0.0)
@@ -584,7 +586,7 @@ def _fts_cover(
     weights: Sequence[float],
     columns: str | None = None,
 ) -> list[float]:
-    from .query import _expression
+    from .query import match_expression
 
     keys = [(h.kind, h.id) for h in hits]
     docs: dict[tuple[str, str], int] = {}
@@ -599,7 +601,7 @@ def _fts_cover(
     for g, w in zip(groups, weights, strict=True):
         if not w:
             continue
-        expr = "{" + (columns or COVER_COLUMNS) + "} : (" + _expression([g]) + ")"
+        expr = "{" + (columns or COVER_COLUMNS) + "} : (" + match_expression([g]) + ")"
         for (doc,) in conn.execute(
             f"SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({marks})",
             [expr, *docs.values()],

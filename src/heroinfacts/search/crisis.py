@@ -60,7 +60,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .text import _distance, _words
+from .text import edit_distance, split_words
 
 OVERDOSE = "overdose"
 SUICIDE = "suicide"
@@ -144,7 +144,7 @@ def _od(m: re.Match[str]) -> str:
 def words(message: str) -> list[str]:
     """The message's words, folded, with chat spellings spelled out and typos of cue words
     corrected (see the module's notes)."""
-    raw = _words(_OD.sub(_od, message), 200)
+    raw = split_words(_OD.sub(_od, message), 200)
     out: list[str] = []
     for w in raw:
         out += CHAT.get(w, _fix(w)).split()
@@ -533,8 +533,8 @@ def _fix(word: str) -> str:
     if len(word) < 5 or word in CUE_WORDS or word in KNOWN:
         return word
     limit = 1 if len(word) < 8 else 2
-    best = min(CUE_WORDS, key=lambda c: (_distance(word, c, limit), c))
-    return best if _distance(word, best, limit) <= limit else word
+    best = min(CUE_WORDS, key=lambda c: (edit_distance(word, c, limit), c))
+    return best if edit_distance(word, best, limit) <= limit else word
 
 
 SELF = frozenset(("i", "me", "my", "myself"))

@@ -32,14 +32,14 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .text import FILLER, MAX_WORD, _content, _words
+from .text import FILLER, MAX_WORD, content_words, split_words
 
 if TYPE_CHECKING:
     from ..compiler import Compiled
 
 #: Hit kinds, in the order that breaks ties between equal scores.
 KINDS = ("topic", "term", "list", "fact", "item", "interaction", "resource", "reference")
-_PRIO = {k: i for i, k in enumerate(KINDS)}
+PRIO = {k: i for i, k in enumerate(KINDS)}
 #: Set to a non-empty value other than ``0`` to use the plain search even where FTS5 exists
 #: (queries only: the index is built the same way, so caches are never affected).
 FALLBACK_ENV = "HEROINFACTS_NO_FTS5"
@@ -95,15 +95,15 @@ def fts5_available() -> bool:
     return _FTS5
 
 
-def _forced_fallback() -> bool:
+def forced_fallback() -> bool:
     return os.environ.get(FALLBACK_ENV, "") not in ("", "0")
 
 
-def _use_fts() -> bool:
-    return not _forced_fallback() and fts5_available()
+def use_fts() -> bool:
+    return not forced_fallback() and fts5_available()
 
 
-def _id_words(rid: str) -> str:
+def id_words(rid: str) -> str:
     return rid.replace("-", " ")
 
 
@@ -162,16 +162,16 @@ def _docs(compiled: Compiled) -> Iterator[_Row]:
         title, cites = lst["title"], " ".join(lst["cites"])
         text = lst.get("intro") or "; ".join(i["text"] for i in lst["items"])
         names = _join(title, ";", _aliases_of(lst))
-        yield _Row("list", rid, None, title, text, "", cites, names, extra=_id_words(rid))
+        yield _Row("list", rid, None, title, text, "", cites, names, extra=id_words(rid))
         for item in lst["items"]:
             iid = item["id"]
             yield _Row("item", iid, rid, title, item["text"], "", cites, _aliases_of(item),
-                       extra=_id_words(iid))  # fmt: skip
+                       extra=id_words(iid))  # fmt: skip
     for rid, term in recs.get("term", {}).items():
         names = _join(term["term"], ";", _aliases_of(term))
         cites = " ".join(term["cites"])
         yield _Row("term", rid, None, term["term"], term["definition"], "", cites, names,
-                   extra=_id_words(rid))  # fmt: skip
+                   extra=id_words(rid))  # fmt: skip
     classes = recs.get("class", {})
     severities = recs.get("severity", {})
     drugs_of: dict[str, list[str]] = {}
@@ -186,18 +186,18 @@ def _docs(compiled: Compiled) -> Iterator[_Row]:
         label = severities.get(inter["severity"], {}).get("label", inter["severity"])
         cites = " ".join(inter["cites"])
         yield _Row("interaction", rid, None, title, inter["note"], label, cites, names, drugs,
-                   _id_words(rid))  # fmt: skip
+                   id_words(rid))  # fmt: skip
     for rid, res in recs.get("resource", {}).items():
         contacts = " ".join(_join(c.get("label"), c["value"]) for c in res["contacts"])
         more = _join(res.get("region"), res.get("hours"), res.get("cost"),
                      " ".join(res.get("languages", [])), contacts)  # fmt: skip
         concerns = " ".join(res.get("concerns", []))
         yield _Row("resource", rid, None, res["name"], res["offers"], more,
-                   " ".join(res["cites"]), res["name"], concerns, _id_words(rid))  # fmt: skip
+                   " ".join(res["cites"]), res["name"], concerns, id_words(rid))  # fmt: skip
     for rid, ref in recs.get("reference", {}).items():
         more = _join(ref.get("collection-title"), ref.get("publisher"))
         extra = _join(_year(ref), "pmid" if ref.get("PMID") else "", ref.get("PMCID"),
-                      ref.get("DOI"), _id_words(rid))  # fmt: skip
+                      ref.get("DOI"), id_words(rid))  # fmt: skip
         yield _Row("reference", rid, None, ref.get("title"), reference_line(ref), more, rid,
                    ref.get("title", ""), extra=extra)  # fmt: skip
     for rid, t in recs.get("topic", {}).items():
@@ -205,15 +205,15 @@ def _docs(compiled: Compiled) -> Iterator[_Row]:
         cites = " ".join(dict.fromkeys(c for f in facts for c in f["cites"]))
         names = _join(title, ";", _aliases_of(t))
         yield _Row("topic", rid, None, title, t["summary"], "", cites, names,
-                   extra=_id_words(rid))  # fmt: skip
+                   extra=id_words(rid))  # fmt: skip
         for f in facts:
             wording = (f.get("proportion") or {}).get("wording") or ""
-            extra = _id_words(f["id"]) + (" " + PROPORTION_MARK if wording else "")
+            extra = id_words(f["id"]) + (" " + PROPORTION_MARK if wording else "")
             yield _Row("fact", f["id"], rid, title, f["text"], wording, " ".join(f["cites"]),
                        _aliases_of(f), extra=extra)  # fmt: skip
 
 
-def _trim(words: Sequence[str]) -> list[str]:
+def trim_words(words: Sequence[str]) -> list[str]:
     """A title without the question words around it: "What are CNS depressants?" -> cns
     depressants (so it also matches where the words are used in a sentence)."""
     out = list(words)
@@ -253,8 +253,8 @@ def _alias_rows(compiled: Compiled) -> Iterator[tuple[str, str, str, str, str, s
             continue
         if kind in ("topic", "list") and (name == rid or name == titles[kind].get(rid)):
             continue  # a page's own id and title are found in its names anyway
-        words = _words(name, MAX_PHRASE + 1)
-        if not words or len(words) > MAX_PHRASE or not _content(words):
+        words = split_words(name, MAX_PHRASE + 1)
+        if not words or len(words) > MAX_PHRASE or not content_words(words):
             continue
         phrase = " ".join(words)
         if (phrase, kind, rid) in seen:
@@ -267,9 +267,9 @@ def _alias_rows(compiled: Compiled) -> Iterator[tuple[str, str, str, str, str, s
             if kind == "substance":
                 drug_classes = list(rec.get("classes", []))
                 labels += [str(classes.get(c, {}).get("name", "")) for c in drug_classes]
-            trim = _trim if kind in ("topic", "list") else list
+            trim = trim_words if kind in ("topic", "list") else list
             expand = " | ".join(
-                " ".join(trim(_words(label, 2 * MAX_PHRASE))) for label in labels if label
+                " ".join(trim(split_words(label, 2 * MAX_PHRASE))) for label in labels if label
             )
             known[(kind, rid)] = (expand, " ".join(drug_classes))
         yield (words[0], phrase, kind, rid, *known[(kind, rid)])
@@ -288,7 +288,7 @@ def build_index(conn: sqlite3.Connection, compiled: Compiled) -> None:
         for doc, row in enumerate(_docs(compiled), 1):
             if row.kind == "resource":
                 resources[row.id] = doc
-            yield (doc, *row[:7], _PRIO[row.kind], *row[7:])
+            yield (doc, *row[:7], PRIO[row.kind], *row[7:])
 
     conn.executemany("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows())
     # ask reads a hit's row by (kind, id): without this a large pack is scanned per question.
@@ -371,7 +371,7 @@ def _vocab(conn: sqlite3.Connection) -> None:
         if chunk.isascii():
             counts.update(chunk.lower().translate(_SPLIT).split())
         else:
-            counts.update(_words(chunk, 1 << 40))
+            counts.update(split_words(chunk, 1 << 40))
     counts.pop(PROPORTION_MARK, None)
     conn.executemany(
         "INSERT INTO search_vocab VALUES (?,?)",

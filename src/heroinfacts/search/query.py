@@ -19,7 +19,7 @@ from typing import Any
 from ..records import Struct, field
 from . import crisis
 from .index import MAX_PHRASE, PROPORTION_MARK
-from .text import FILLER, MAX_TOKENS, _content, _distance, _stem, _words
+from .text import FILLER, MAX_TOKENS, content_words, edit_distance, split_words, stem_word
 
 MAX_CORRECTIONS = 6  # unknown words looked up for a correction, per query
 
@@ -109,7 +109,7 @@ class _Group(Struct, frozen=False):
     said: tuple[str, ...] = ()  # its words, and the names of the things it names (smack: heroin)
 
 
-class _Query(Struct, frozen=False):
+class Query(Struct, frozen=False):
     groups: list[_Group]
     corrected: str | None
     concerns: list[str]
@@ -159,12 +159,12 @@ def _stem_known(conn: sqlite3.Connection, word: str, fts: bool) -> bool:
             "SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1", (expr,)
         ).fetchone()
         return row is not None
-    s = _stem(word)
+    s = stem_word(word)
     for (cand,) in conn.execute(
         "SELECT word FROM search_vocab WHERE word >= ? AND word < ? LIMIT 200",
         (s, s + "\U0010ffff"),
     ):
-        if _stem(cand) == s:
+        if stem_word(cand) == s:
             return True
     return False
 
@@ -174,9 +174,9 @@ def _as_good(conn: sqlite3.Connection, word: str, other: str, fts: bool) -> bool
     is an inflection (``breathe``, found through "breathing"), not a typo that happens to
     share a stem with a rare misspelling (``depresant`` with the alias "depresion")."""
     if not fts:
-        return _stem(word) == _stem(other)
-    mine = _count(conn, _fts_quote((word,)), 1000)
-    theirs = _count(conn, _fts_quote((other,)), 1000)
+        return stem_word(word) == stem_word(other)
+    mine = count_matches(conn, _fts_quote((word,)), 1000)
+    theirs = count_matches(conn, _fts_quote((other,)), 1000)
     return theirs < 3 * mine
 
 
@@ -228,7 +228,7 @@ def _close_words(
                 continue
             if len(set(cand) ^ letters) > 2 * limit:
                 continue
-            d = _distance(word, cand, limit)
+            d = edit_distance(word, cand, limit)
             if d <= limit:
                 scored.append((d, -int(freq), cand))
     scored.sort()
@@ -241,13 +241,13 @@ Entry = tuple[str, str, str, str]  # (kind, id, expansion, classes) of an alias 
 
 def _inflections(word: str) -> list[str]:
     """The word and the forms that share its light stem (``get`` -> getting, gets ...)."""
-    s = _stem(word)
+    s = stem_word(word)
     out = [word, s, s + "s", s + "es", s + "ed", s + "ing"]
     if len(s) >= 3 and s[-1] not in "aeiouwxy":
         out += [s + s[-1] + "ing", s + s[-1] + "ed"]
     if s.endswith("y"):
         out.append(s[:-1] + "ies")
-    return [w for w in dict.fromkeys(out) if _stem(w) == s]
+    return [w for w in dict.fromkeys(out) if stem_word(w) == s]
 
 
 def _aliases(conn: sqlite3.Connection, words: Sequence[str]) -> dict[Phrase, list[Entry]]:
@@ -264,7 +264,7 @@ def _aliases(conn: sqlite3.Connection, words: Sequence[str]) -> dict[Phrase, lis
         f"WHERE first IN ({marks}) LIMIT 5000",
         firsts,
     ):
-        key = tuple(_stem(w) for w in phrase.split())
+        key = tuple(stem_word(w) for w in phrase.split())
         out.setdefault(key, []).append((kind, rid, expand, classes))
     return out
 
@@ -274,7 +274,7 @@ def _canonical(aliases: dict[Phrase, list[Entry]], words: Sequence[str]) -> dict
     (``dope`` -> heroin, ``painkillers`` -> opioids)."""
     out: dict[str, str] = {}
     for w in words:
-        for kind, _rid, expand, _classes in aliases.get((_stem(w),), []):
+        for kind, _rid, expand, _classes in aliases.get((stem_word(w),), []):
             name = expand.split("|")[0].split()
             if kind in ("substance", "class") and len(name) == 1 and name[0] != w:
                 out[w] = name[0]
@@ -327,8 +327,8 @@ def _drop_time(words: Sequence[str]) -> list[str]:
     return out or list(words)
 
 
-def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
-    words = _words(query)
+def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> Query:
+    words = split_words(query)
     concerns = _crisis(query)
     # 1. correct unknown words against the index vocabulary
     checkable = [
@@ -372,7 +372,7 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     # 2. match aliases, longest first: one span per concept (inflections match: "get clean"
     # finds the alias "getting clean")
     aliases = _aliases(conn, words)
-    stems = [_stem(w) for w in words]
+    stems = [stem_word(w) for w in words]
     # A phrase may also match with a drug's one-word alias read as the drug's name ("what does
     # dope do" is the search phrase "what does heroin do"; "how do painkillers work", "how do
     # opioids work").
@@ -380,14 +380,14 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     named = [canon.get(w, w) for w in words]
     if canon:
         aliases = {**_aliases(conn, named), **aliases}
-    named_stems = [_stem(w) for w in named]
+    named_stems = [stem_word(w) for w in named]
     spans: list[tuple[Phrase, bool]] = []  # (words, is an alias)
     i = 0
     while i < len(words) and len(spans) < 2 * MAX_TOKENS:
         span, source = 0, words
         for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
             cand = tuple(stems[i : i + n])
-            if cand in aliases and _content(words[i : i + n]):
+            if cand in aliases and content_words(words[i : i + n]):
                 span = n
                 break
             if n > 1 and canon and tuple(named_stems[i : i + n]) in aliases:
@@ -406,8 +406,8 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         for a in range(len(phrase)):
             for b in range(len(phrase), a, -1):
                 sub = phrase[a:b]
-                key = tuple(_stem(w) for w in sub)
-                if _content(sub) and key in aliases:
+                key = tuple(stem_word(w) for w in sub)
+                if content_words(sub) and key in aliases:
                     yield sub, aliases[key]
 
     drug_sets = []
@@ -425,13 +425,16 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
         and not compare
         and (
             bool(_MIX_WORDS.intersection(words))
-            or (all(a for p, a in spans if _content(p)) and words[0] not in ("is", "are", "was"))
+            or (
+                all(a for p, a in spans if content_words(p))
+                and words[0] not in ("is", "are", "was")
+            )
         )
     )
     if mixing:  # a question about mixing names what the knowledge base calls mixing
         pages = {(e[0], e[1]) for p, a in spans if a for _s, es in inner(p) for e in es}
         for stems_key, entries in _aliases(conn, [MIX_WORD]).items():
-            if stems_key == (_stem(MIX_WORD),) and not pages & {(e[0], e[1]) for e in entries}:
+            if stems_key == (stem_word(MIX_WORD),) and not pages & {(e[0], e[1]) for e in entries}:
                 aliases[stems_key] = entries
                 spans.append(((MIX_WORD,), True))
     # 3. one group per concept: the words, and what an alias expands to
@@ -442,7 +445,7 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     for phrase, is_alias in spans:
         if len(groups) >= MAX_TOKENS:
             break
-        content = _content(phrase)
+        content = content_words(phrase)
         clauses: list[Clause] = [(phrase,)] if len(phrase) > 1 else []
         clauses += [((w,),) for w in content]
         cover: list[tuple[Clause, float]] = [((phrase,), 1.0), (tuple((w,) for w in content), 1.0)]
@@ -454,11 +457,14 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
                 said += [w for label in names for w in label]
                 # a page whose title is one word names a thing too ("sad": depression)
                 said += [
-                    w for t in _labels(sub, entries, mixing) if len(_content(t)) == 1 for w in t
+                    w
+                    for t in _labels(sub, entries, mixing)
+                    if len(content_words(t)) == 1
+                    for w in t
                 ]
                 for label in _labels(sub, entries, mixing):
                     clauses.append((label,))
-                    hl += _content(label)
+                    hl += content_words(label)
                     if sub == phrase:
                         cover.append(((label,), 1.0 if label in names else TITLE_CREDIT))
         group = _Group(
@@ -479,10 +485,10 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> _Query:
     if groups and _has_any(words, _QUANTITY_PHRASES):
         groups.append(_Group([((PROPORTION_MARK,),)], []))
     terms = tuple(dict.fromkeys(w for g in groups for w in g.words))
-    return _Query(groups, corrected, concerns, unknown, terms, signs, tuple(words), mixing)
+    return Query(groups, corrected, concerns, unknown, terms, signs, tuple(words), mixing)
 
 
-def _expression(groups: Sequence[_Group]) -> str:
+def match_expression(groups: Sequence[_Group]) -> str:
     parts = []
     for g in groups:
         clauses = []
@@ -493,7 +499,7 @@ def _expression(groups: Sequence[_Group]) -> str:
     return " OR ".join(parts)
 
 
-def _count(conn: sqlite3.Connection, expr: str, cap: int) -> int:
+def count_matches(conn: sqlite3.Connection, expr: str, cap: int) -> int:
     return int(
         conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",

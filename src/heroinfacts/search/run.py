@@ -15,20 +15,20 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .index import _PRIO, FALLBACK_ENV, KINDS, _forced_fallback, _use_fts, fts5_available
+from .index import FALLBACK_ENV, KINDS, PRIO, forced_fallback, fts5_available, use_fts
 from .query import (
+    Query,
     _analyze,
     _close_words,
-    _count,
     _crisis,
-    _expression,
     _Group,
     _has_table,
     _max_edits,
-    _Query,
+    count_matches,
+    match_expression,
 )
 from .results import Hit, SearchResult
-from .text import FILLER, _stem, _words, normalize_query
+from .text import FILLER, normalize_query, split_words, stem_word
 
 if TYPE_CHECKING:
     from ..store import KnowledgeBase
@@ -88,14 +88,16 @@ def _run_fts(
     """
     if not groups:
         return []
-    expr = _expression(groups)
+    expr = match_expression(groups)
     where, params = _kind_clause(kinds)
     if int(_meta(conn, "docs") or 0) > LARGE_INDEX:
-        dfs = [_count(conn, _expression([g]), COMMON_DF) for g in groups]
+        dfs = [count_matches(conn, match_expression([g]), COMMON_DF) for g in groups]
         if sum(dfs) >= COMMON_DF:
             pairs = list(zip(groups, dfs, strict=True))
-            rare = " OR ".join(_expression([g]) for g, df in pairs if df < COMMON_DF)
-            common = " AND ".join(f"({_expression([g])})" for g, df in pairs if df >= COMMON_DF)
+            rare = " OR ".join(match_expression([g]) for g, df in pairs if df < COMMON_DF)
+            common = " AND ".join(
+                f"({match_expression([g])})" for g, df in pairs if df >= COMMON_DF
+            )
             expr = f"{rare} OR ({common})" if rare else common
             row = conn.execute(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid > 0 "
@@ -122,10 +124,10 @@ def _run_fts(
 
 
 def _column_words(text: str) -> list[str]:
-    return [_stem(w) for w in _words(text, 1 << 30)]
+    return [stem_word(w) for w in split_words(text, 1 << 30)]
 
 
-def _has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+def has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
     n = len(phrase)
     if n == 1:
         return phrase[0] in words
@@ -153,7 +155,7 @@ def _run_plain(
     """
     if not groups:
         return []
-    stems = sorted({_stem(w) for g in groups for c in g.clauses for p in c for w in p})
+    stems = sorted({stem_word(w) for g in groups for c in g.clauses for p in c for w in p})
     likes = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for _ in stems for col in _PLAIN_COLUMNS)
     params: list[Any] = []
     for s in stems:
@@ -166,14 +168,14 @@ def _run_plain(
         [*params, *kparams],
     ).fetchall()
     wanted = [
-        [[tuple(_stem(w) for w in p) for p in clause] for clause in g.clauses] for g in groups
+        [[tuple(stem_word(w) for w in p) for p in clause] for clause in g.clauses] for g in groups
     ]
     matrix = []  # per row, the weight of the best column each concept is found in
     for row in rows:
         cols = [_column_words(row[8 + k]) for k in range(len(_PLAIN_COLUMNS))]
 
         def weight(phrase: tuple[str, ...], cols: list[list[str]] = cols) -> float:
-            found = (WEIGHTS[k] for k, words in enumerate(cols) if _has_phrase(words, phrase))
+            found = (WEIGHTS[k] for k, words in enumerate(cols) if has_phrase(words, phrase))
             return max(found, default=0.0)
 
         matrix.append(
@@ -197,7 +199,7 @@ def _run_plain(
 FIRST_LINE = {"overdose": "emergency-911", "suicide": "lifeline-988"}
 
 
-def _crisis_hits(
+def crisis_hits(
     conn: sqlite3.Connection, concerns: Sequence[str], top: float, kinds: Sequence[str] | None
 ) -> list[Hit]:
     if kinds and "resource" not in kinds:
@@ -218,14 +220,14 @@ def _crisis_hits(
     ]
 
 
-def _safe_suggest(conn: sqlite3.Connection, q: _Query, query: str) -> tuple[str, ...]:
+def safe_suggest(conn: sqlite3.Connection, q: Query, query: str) -> tuple[str, ...]:
     try:
         return _suggest(conn, q, query)
     except sqlite3.Error:
         return ()
 
 
-def _suggest(conn: sqlite3.Connection, q: _Query | None, query: str) -> tuple[str, ...]:
+def _suggest(conn: sqlite3.Connection, q: Query | None, query: str) -> tuple[str, ...]:
     """For a query that found nothing: close words for its unknown words, then topic ids
     close to the query; failing both, the first topics, so there is always somewhere to go."""
     import difflib
@@ -256,21 +258,21 @@ def _suggest(conn: sqlite3.Connection, q: _Query | None, query: str) -> tuple[st
 def _notice(fts: bool) -> str | None:
     if fts:
         return None
-    if _forced_fallback():
+    if forced_fallback():
         return FORCED_NOTICE
     return NOTICE if not fts5_available() else STALE_NOTICE
 
 
-def _plain_query(query: str) -> _Query:
+def _plain_query(query: str) -> Query:
     """The query as plain words, without aliases or corrections (used if analysis fails)."""
     words = normalize_query(query)
     groups = [_Group([((w,),)], [w], (w,)) for w in dict.fromkeys(words)]
-    return _Query(groups, None, _crisis(query), [], tuple(dict.fromkeys(words)))
+    return Query(groups, None, _crisis(query), [], tuple(dict.fromkeys(words)))
 
 
-def _search(
+def find_hits(
     kb: KnowledgeBase, query: str, kinds: Sequence[str] | None, limit: int
-) -> tuple[_Query | None, list[Hit], str | None]:
+) -> tuple[Query | None, list[Hit], str | None]:
     """Analyse and run a query: (analysis, hits, notice); (None, [], notice) without an index."""
     conn = kb.conn
     if not _has_table(conn, "search_docs"):
@@ -279,7 +281,7 @@ def _search(
         from ..store import CacheDamaged
 
         raise CacheDamaged("the compiled cache has no search index")
-    fts = _use_fts() and _has_table(conn, "search_fts")
+    fts = use_fts() and _has_table(conn, "search_fts")
     try:
         q = _analyze(conn, query, fts)
     except (sqlite3.Error, ValueError, RecursionError):
@@ -301,7 +303,7 @@ def _check_kinds(kinds: Sequence[str] | None) -> list[str] | None:
         return None
     if isinstance(kinds, str):
         kinds = [kinds]
-    bad = [k for k in kinds if k not in _PRIO]
+    bad = [k for k in kinds if k not in PRIO]
     if bad:
         raise ValueError(f"unknown kind {bad[0]!r}: use one of {', '.join(KINDS)}")
     return list(dict.fromkeys(kinds)) or None
@@ -317,16 +319,16 @@ def search(
     wanted = _check_kinds(kinds)
     limit = max(0, min(int(limit), 1000))
     text = query if isinstance(query, str) else ""
-    q, hits, notice = _search(kb, text, wanted, limit)
+    q, hits, notice = find_hits(kb, text, wanted, limit)
     if q is None:
         return SearchResult(text, None, (), notice=notice)
     if q.concerns and limit:
         top = hits[0].score if hits else 0.0
         try:
-            help_hits = _crisis_hits(kb.conn, q.concerns, top, wanted)
+            help_hits = crisis_hits(kb.conn, q.concerns, top, wanted)
         except sqlite3.Error:
             help_hits = []
         ids = {(h.kind, h.id) for h in help_hits}
         hits = [*help_hits, *(h for h in hits if (h.kind, h.id) not in ids)][:limit]
-    suggestions = () if hits or not limit else _safe_suggest(kb.conn, q, text)
+    suggestions = () if hits or not limit else safe_suggest(kb.conn, q, text)
     return SearchResult(text, q.corrected, tuple(hits), q.terms, suggestions, notice)

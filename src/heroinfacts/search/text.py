@@ -80,7 +80,7 @@ def _fold(text: str) -> str:
     return s
 
 
-def _words(text: str, limit: int = MAX_RAW_TOKENS) -> list[str]:
+def split_words(text: str, limit: int = MAX_RAW_TOKENS) -> list[str]:
     """The words of ``text``, folded, question words kept; at most ``limit``."""
     out: list[str] = []
     if not text:
@@ -102,14 +102,14 @@ def normalize_query(text: str) -> list[str]:
     dropped, at most 32. A pure function: ``normalize_query(" ".join(w)) == w`` for its output."""
     if not isinstance(text, str):
         return []
-    return [w for w in _words(text) if w not in FILLER][:MAX_TOKENS]
+    return [w for w in split_words(text) if w not in FILLER][:MAX_TOKENS]
 
 
-def _content(words: Iterable[str]) -> list[str]:
+def content_words(words: Iterable[str]) -> list[str]:
     return [w for w in words if w not in FILLER]
 
 
-def _stem(word: str) -> str:
+def stem_word(word: str) -> str:
     """A light suffix stripper for the plain (no FTS5) search: ``nodding`` -> ``nod``."""
     w = word
     if len(w) > 4 and w.endswith("ies"):
@@ -127,7 +127,7 @@ def _stem(word: str) -> str:
     return w
 
 
-def _distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment edit distance (a swap counts as one), or limit+1 when above."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
