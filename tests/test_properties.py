@@ -407,9 +407,10 @@ def _loadable(compiled: Any) -> None:
     import sqlite3
 
     from heroinfacts import store
+    from heroinfacts.cache import fill
 
     conn = sqlite3.connect(":memory:")
-    store.write(conn, compiled, {"fingerprint": "x", "checksum": "y", "tool_version": "z"})
+    fill(conn, compiled, {"fingerprint": "x", "checksum": "y", "tool_version": "z"})
     kb = store.KnowledgeBase(conn)
     for topic in kb.topics():
         assert kb.topic(topic.id).id == topic.id

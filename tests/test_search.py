@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import heroinfacts
 from heroinfacts import search as S
-from heroinfacts import store
+from heroinfacts.cache import fill
 from heroinfacts.compiler import SourceFile, compile_sources
 from heroinfacts.eval import (
     BAR_RECALL_AT_1,
@@ -61,7 +61,7 @@ def _kb_from(*extra: tuple[str, str]) -> KnowledgeBase:
     compiled, problems = compile_sources(files)
     assert not problems, problems[:3]
     conn = sqlite3.connect(":memory:")
-    store.write(conn, compiled, {"fingerprint": "test", "checksum": "test", "tool_version": "0"})
+    fill(conn, compiled, {"fingerprint": "test", "checksum": "test", "tool_version": "0"})
     return KnowledgeBase(conn)
 
 

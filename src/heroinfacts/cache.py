@@ -389,7 +389,7 @@ def open_kb(
             conn = sqlite3.connect(":memory:")
             _watch(conn, stages)
             try:
-                store.write(conn, compiled, meta)
+                fill(conn, compiled, meta)
             except sqlite3.OperationalError:
                 if stages is not None:
                     stages.reraise()
@@ -466,13 +466,23 @@ def _copy_db(prebuilt: store.KnowledgeBase, path: str, fp: str) -> None:
         conn.close()
 
 
+def fill(conn: Any, compiled: Compiled, meta: dict[str, Any]) -> None:
+    """Fill an empty SQLite database with everything a knowledge base holds, each part by its
+    owner: the records, names and meta (:func:`heroinfacts.store.write`), then the search index
+    (:func:`heroinfacts.search.build_index`)."""
+    from . import store
+    from .search import build_index
+
+    store.write(conn, compiled, meta)
+    build_index(conn, compiled)
+    conn.commit()
+
+
 def _write_db(
     path: str, compiled: Compiled, meta: dict[str, Any], stages: _Stages | None = None
 ) -> None:
     """Write the records and the search index into a new SQLite file ``path``."""
     import sqlite3
-
-    from . import store
 
     conn = sqlite3.connect(path)
     try:
@@ -482,7 +492,7 @@ def _write_db(
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         _watch(conn, stages)
-        store.write(conn, compiled, meta)
+        fill(conn, compiled, meta)
     finally:
         conn.close()
 

@@ -60,9 +60,9 @@ _SUMMARY = {"topic": "summary", "term": "definition", "list": "intro", "resource
 
 
 def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) -> None:
-    """Fill an empty database with ``compiled`` records, names, the search index and ``meta``."""
-    from .search import build_index
-
+    """Fill an empty database with ``compiled`` records, names and ``meta``; the search index is
+    its package's to write (:func:`heroinfacts.search.build_index`, called by
+    :func:`heroinfacts.cache.fill`)."""
     conn.executescript(SCHEMA)
     rows = (
         (
@@ -78,7 +78,6 @@ def write(conn: sqlite3.Connection, compiled: Compiled, meta: dict[str, Any]) ->
     )
     conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?,?)", compiled.names)
-    build_index(conn, compiled)
     meta = {**meta, "sources": compiled.sources, "overrides": compiled.overrides, "format": FORMAT}
     conn.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v)) for k, v in meta.items()))
     conn.commit()
