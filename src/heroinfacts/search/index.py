@@ -96,14 +96,17 @@ def fts5_available() -> bool:
 
 
 def forced_fallback() -> bool:
+    """Whether the environment asks for the word-overlap search instead of FTS5."""
     return os.environ.get(FALLBACK_ENV, "") not in ("", "0")
 
 
 def use_fts() -> bool:
+    """Whether searches go through SQLite FTS5 (available, and not turned off)."""
     return not forced_fallback() and fts5_available()
 
 
 def id_words(rid: str) -> str:
+    """An id read as words (``signs-of-overdose`` -> ``signs of overdose``)."""
     return rid.replace("-", " ")
 
 

@@ -110,6 +110,9 @@ class _Group(Struct, frozen=False):
 
 
 class Query(Struct, frozen=False):
+    """A parsed question: its groups of phrases, the spelling it was corrected to, the concerns
+    its words name, and the words the data does not know."""
+
     groups: list[_Group]
     corrected: str | None
     concerns: list[str]
@@ -489,6 +492,7 @@ def _analyze(conn: sqlite3.Connection, query: str, fts: bool) -> Query:
 
 
 def match_expression(groups: Sequence[_Group]) -> str:
+    """The FTS5 MATCH expression for ``groups``: any group, each as any of its clauses."""
     parts = []
     for g in groups:
         clauses = []
@@ -500,6 +504,7 @@ def match_expression(groups: Sequence[_Group]) -> str:
 
 
 def count_matches(conn: sqlite3.Connection, expr: str, cap: int) -> int:
+    """How many index rows match ``expr``, counted up to ``cap``."""
     return int(
         conn.execute(
             "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",

@@ -128,6 +128,7 @@ def _column_words(text: str) -> list[str]:
 
 
 def has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether ``phrase`` occurs in ``words`` as consecutive words."""
     n = len(phrase)
     if n == 1:
         return phrase[0] in words
@@ -202,6 +203,8 @@ FIRST_LINE = {"overdose": "emergency-911", "suicide": "lifeline-988"}
 def crisis_hits(
     conn: sqlite3.Connection, concerns: Sequence[str], top: float, kinds: Sequence[str] | None
 ) -> list[Hit]:
+    """The first help line of each of ``concerns``, scored just above ``top`` so that it comes
+    first; none when ``kinds`` leaves out resources."""
     if kinds and "resource" not in kinds:
         return []
     out: list[Hit] = []
@@ -221,6 +224,7 @@ def crisis_hits(
 
 
 def safe_suggest(conn: sqlite3.Connection, q: Query, query: str) -> tuple[str, ...]:
+    """Spelling suggestions for ``query``; none when the index cannot give them."""
     try:
         return _suggest(conn, q, query)
     except sqlite3.Error:

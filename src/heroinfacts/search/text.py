@@ -106,6 +106,7 @@ def normalize_query(text: str) -> list[str]:
 
 
 def content_words(words: Iterable[str]) -> list[str]:
+    """``words`` without filler words."""
     return [w for w in words if w not in FILLER]
 
 
